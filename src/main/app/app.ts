@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs'
+import type { SystemStatus } from '../../shared/api/system'
+import { JobService } from '../fleet/jobs'
+import { EventBus } from './events'
+import { buildHandlers } from './handlers'
+import { Router } from './router'
+import type { Services } from './services'
+import { SystemService } from './system'
+
+export interface AppOptions {
+  dataDir: string
+  host: SystemStatus['host']
+}
+
+export interface App {
+  readonly router: Router
+  readonly events: EventBus
+  readonly services: Services
+  /** Stops everything in reverse order of creation: jobs, ports, workers, then flushes files. Idempotent. */
+  dispose(): Promise<void>
+}
+
+/**
+ * The composition root: builds every service exactly once, wires them to the router and the event
+ * bus, and owns shut-down. Hosts (web, Electron) and the CLI all start here.
+ */
+export async function createApp(opts: AppOptions): Promise<App> {
+  await fs.mkdir(opts.dataDir, { recursive: true })
+  const events = new EventBus()
+  const system = new SystemService(opts.dataDir, opts.host)
+  const jobs = new JobService(opts.dataDir, events)
+  await jobs.load()
+
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs }
+  const router = new Router(buildHandlers(services))
+
+  // Disposal in reverse order of construction.
+  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => jobs.dispose()]
+  let disposing: Promise<void> | null = null
+  return {
+    router,
+    events,
+    services,
+    dispose() {
+      disposing ??= (async () => {
+        router.close()
+        for (const d of disposers.reverse()) {
+          try {
+            await d()
+          } catch (e) {
+            console.error('error during shut-down:', e)
+          }
+        }
+      })()
+      return disposing
+    }
+  }
+}

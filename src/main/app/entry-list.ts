@@ -1,0 +1,11 @@
+/**
+ * Every separately started Node entry point: the build emits each as out/main/<name>.js, and
+ * `entryPoint(name)` (entries.ts) starts it from there, or from source under tsx in tests and dev.
+ * Add a line here for a new worker or child process; nothing else needs to know about the build.
+ */
+export const ENTRIES = {
+  cli: 'src/main/cli/main.ts',
+  electron: 'src/main/hosts/electron/main.ts'
+} as const satisfies Record<string, string>
+
+export type EntryName = keyof typeof ENTRIES

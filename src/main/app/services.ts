@@ -1,0 +1,11 @@
+import type { JobService } from '../fleet/jobs'
+import type { EventBus } from './events'
+import type { SystemService } from './system'
+
+/** Every service of the console, built once by the composition root (app.ts). */
+export interface Services {
+  dataDir: string
+  events: EventBus
+  system: SystemService
+  jobs: JobService
+}

@@ -1,0 +1,10 @@
+import type { Command } from 'commander'
+import type { CliContext } from '../context'
+import { registerInfo } from './info'
+import { registerServe } from './serve'
+
+/** Every `diredi` sub-command; each domain adds its own register function here. */
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerServe(program, ctx)
+  registerInfo(program, ctx)
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { BackendInfo, BackendName } from '../../shared/api/system'
+
+const req = createRequire(import.meta.url)
+
+/** Folder holding the WASM backend's .wasm files (shipped inside its npm package). */
+export function wasmDir(): string | null {
+  try {
+    const dir = join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')
+    return existsSync(join(dir, 'tfjs-backend-wasm-simd.wasm')) ? dir + '/' : null
+  } catch {
+    return null
+  }
+}
+
+let probed: { name: BackendName; fallbacks: string[] } | null = null
+
+/**
+ * Which tfjs backend the engine uses: @tensorflow/tfjs-node when it loads (native TensorFlow), else
+ * the WASM backend, else the pure-JS CPU backend. The answer is probed once and cached; `DIREDI_BACKEND`
+ * forces one (for tests and benchmarks). The probe only checks that the backend can load; the engine's
+ * workers set it up.
+ */
+export function probeBackend(): { name: BackendName; fallbacks: string[] } {
+  if (probed) return probed
+  const fallbacks: string[] = []
+  const forced = process.env.DIREDI_BACKEND as BackendName | undefined
+  const want = (n: BackendName) => !forced || forced === n
+  if (want('tensorflow')) {
+    try {
+      req('@tensorflow/tfjs-node')
+      return (probed = { name: 'tensorflow', fallbacks })
+    } catch (e) {
+      fallbacks.push(`tensorflow: @tensorflow/tfjs-node did not load (${firstLine(e)})`)
+    }
+  }
+  if (want('wasm')) {
+    if (wasmDir()) return (probed = { name: 'wasm', fallbacks })
+    fallbacks.push('wasm: @tensorflow/tfjs-backend-wasm or its .wasm files are missing')
+  }
+  return (probed = { name: 'cpu', fallbacks })
+}
+
+export function backendInfo(workers: number): BackendInfo {
+  const p = probeBackend()
+  return { name: p.name, fallbacks: p.fallbacks, workers }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200)
+}

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { fsErrorToApp } from '../app/errors'
+
+/**
+ * Writes a file so that readers see either the old content or the whole new content, never a torn
+ * one, even if the process is killed or the machine loses power: write a temporary file in the same
+ * folder, fsync it, rename it over the target, fsync the folder. On failure the temporary file is
+ * removed and the target is untouched; a full disk becomes a DISK_FULL error.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path)
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await fs.mkdir(dir, { recursive: true })
+    const fh = await fs.open(tmp, 'wx', 0o644)
+    try {
+      await fh.writeFile(data)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await fs.rename(tmp, path)
+    await fsyncDir(dir)
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined)
+    throw fsErrorToApp(e, `writing ${path}`) ?? e
+  }
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
+}
+
+/** fsync a folder so that a rename inside it is durable. Some file systems refuse; that is not an error. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh: fs.FileHandle | undefined
+  try {
+    fh = await fs.open(dir, 'r')
+    await fh.sync()
+  } catch {
+    // EISDIR/EINVAL on platforms that cannot fsync a folder
+  } finally {
+    await fh?.close()
+  }
+}
+
+export async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await fs.readFile(path, 'utf8')) as T
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** Removes temporary files a killed writer left behind in a folder (names written by writeFileAtomic). */
+export async function sweepTemporaries(dir: string): Promise<number> {
+  let n = 0
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch {
+    return 0
+  }
+  for (const name of names) {
+    if (name.startsWith('.') && name.endsWith('.tmp')) {
+      await fs.rm(join(dir, name), { force: true, recursive: true })
+      n++
+    }
+  }
+  return n
+}
