@@ -9,7 +9,7 @@ import { z } from 'zod'
  *   host -> client  { t: 'evt', name, payload }
  */
 export const ClientMessage = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('req'), id: z.number().int().nonnegative(), method: z.string().max(200), params: z.unknown() })
+  z.object({ t: z.literal('req'), id: z.number().int().nonnegative(), method: z.string().max(200), params: z.unknown().optional() })
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 

@@ -6,19 +6,32 @@ import type { ApiClient, ConnectionState } from './types'
 
 const CALL_TIMEOUT_MS = 10 * 60 * 1000
 
+/** The part of the WebSocket API this client uses (the browser's, or the `ws` package's in tests). */
+export interface SocketLike {
+  readonly readyState: number
+  onopen: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  send(data: string): void
+  close(): void
+}
+export type SocketFactory = new (url: string) => SocketLike
+
+const browserSocket = (): SocketFactory => (globalThis as unknown as { WebSocket: SocketFactory }).WebSocket
+
 /**
  * The browser transport: one WebSocket to the web host, requests matched to responses by id,
  * reconnecting with back-off. Calls made while disconnected wait for the connection; calls in flight
  * when it drops fail with a coded error rather than hanging.
  */
-export function wsClient(url: string, WS: typeof WebSocket = WebSocket): ApiClient {
+export function wsClient(url: string, WS: SocketFactory = browserSocket()): ApiClient {
   const events = new Listeners<(p: unknown) => void>()
   const stateListeners = new Set<(s: ConnectionState) => void>()
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>()
   const queue: string[] = []
   let nextId = 1
   let state: ConnectionState = 'connecting'
-  let ws: WebSocket | null = null
+  let ws: SocketLike | null = null
   let closed = false
   let backoff = 250
 
