@@ -1,0 +1,49 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32) for everything that must be reproducible from a
+ * seed: data partitions, transforms, sampling. Not for anything secret.
+ */
+export class Rng {
+  private s: number
+
+  constructor(seed: number) {
+    this.s = seed >>> 0 || 0x9e3779b9
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n)
+  }
+
+  /** Standard normal (Box-Muller). */
+  normal(): number {
+    const u = 1 - this.next()
+    const v = this.next()
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+  }
+
+  /** Fisher-Yates shuffle in place; returns the array. */
+  shuffle<T>(a: T[]): T[] {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      const t = a[i]
+      a[i] = a[j]
+      a[j] = t
+    }
+    return a
+  }
+
+  /** A child generator whose stream depends on this seed and a label (stable across code changes elsewhere). */
+  fork(label: string): Rng {
+    let h = this.s ^ 0x811c9dc5
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619)
+    return new Rng(h >>> 0)
+  }
+}
