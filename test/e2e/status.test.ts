@@ -41,6 +41,20 @@ describe('status screen', () => {
     await page.close()
   })
 
+  it('navigates by keyboard to the jobs page and switches theme', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    await page.goto(server.url)
+    await page.getByTestId('backend').waitFor()
+    await page.getByTestId('nav-jobs').focus()
+    await page.keyboard.press('Enter')
+    await page.getByText('No jobs yet').waitFor()
+    await page.getByTestId('theme-toggle').click() // system -> light
+    await page.getByTestId('theme-toggle').click() // light -> dark
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await page.screenshot({ path: screenshotPath('jobs-dark.png') })
+    await page.close()
+  })
+
   it('refuses a page opened without the session token', async () => {
     const page = await browser.newPage()
     await page.goto(`http://127.0.0.1:${server.port}/`)
@@ -48,6 +62,7 @@ describe('status screen', () => {
     await page.waitForTimeout(500)
     expect(await page.getByTestId('connection').textContent()).not.toContain('open')
     expect(await page.getByTestId('backend').count()).toBe(0)
+    expect(await page.getByTestId('problem').textContent()).toMatch(/no session token.*diredi serve/)
     await page.close()
   })
 })

@@ -12,6 +12,8 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.list': (p) => s.jobs.list(p.kind, p.limit),
     'jobs.get': (p) => s.jobs.get(p.id),
     'jobs.log': (p) => s.jobs.log(p.id),
+    'jobs.series': (p) => s.jobs.series(p.id),
+    'jobs.resume': (p) => s.jobs.resume(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id)
   }
 }

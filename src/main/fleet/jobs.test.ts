@@ -50,6 +50,9 @@ describe('JobService', () => {
     const onDisk = JSON.parse(readFileSync(join(dir, 'jobs', `${job.id}.json`), 'utf8')) as JobInfo
     expect(onDisk.state).toBe('succeeded')
     expect((await svc.log(job.id)).map((l) => l.message)).toContain('counted from 0')
+    const series = await svc.series(job.id)
+    expect(series.length).toBeGreaterThan(0)
+    expect(series[0].metrics).toHaveProperty('i')
   })
 
   it('cancels a running job and resumes it from its checkpoint', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import type { JobInfo, JobLogLine } from '../../shared/api/jobs'
+import type { JobInfo, JobLogLine, JobSample } from '../../shared/api/jobs'
 import { AppError, toApiError } from '../app/errors'
 import type { EventBus } from '../app/events'
 import { readJson, sweepTemporaries, writeJsonAtomic } from '../store/atomic'
@@ -33,6 +33,8 @@ interface Running {
 }
 
 const PROGRESS_EVENT_MS = 100
+/** At most one metrics sample per this many ms, unless the metric names change (a new epoch's figures). */
+const SERIES_SAMPLE_MS = 250
 
 /**
  * Runs long work off the request path, persists every job's record under <dataDir>/jobs, and reports
@@ -95,15 +97,13 @@ export class JobService {
 
   async log(id: string): Promise<JobLogLine[]> {
     this.get(id)
-    try {
-      const text = await fs.readFile(join(this.dir, `${id}.log`), 'utf8')
-      return text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as JobLogLine)
-    } catch {
-      return []
-    }
+    return readLines<JobLogLine>(join(this.dir, `${id}.log`))
+  }
+
+  /** The job's metrics over time (for loss and accuracy curves), oldest first. */
+  async series(id: string): Promise<JobSample[]> {
+    this.get(id)
+    return readLines<JobSample>(join(this.dir, `${id}.series`))
   }
 
   /** Starts a job and returns its record at once; `wait(id)` resolves when it ends. */
@@ -164,6 +164,17 @@ export class JobService {
     const abort = new AbortController()
     const workDir = join(this.dir, job.id)
     let lastEmit = 0
+    let lastSample = 0
+    let lastKeys = ''
+    const sample = () => {
+      const t = Date.now()
+      const keys = Object.keys(job.metrics).sort().join(',')
+      if (t - lastSample < SERIES_SAMPLE_MS && keys === lastKeys) return
+      lastSample = t
+      lastKeys = keys
+      const line: JobSample = { at: new Date(t).toISOString(), progress: job.progress, metrics: { ...job.metrics } }
+      void fs.appendFile(join(this.dir, `${job.id}.series`), JSON.stringify(line) + '\n').catch(() => undefined)
+    }
     const emit = (force = false) => {
       const t = Date.now()
       if (!force && t - lastEmit < PROGRESS_EVENT_MS) return
@@ -177,8 +188,11 @@ export class JobService {
       resumed,
       progress: (fraction, metrics, eta) => {
         job.progress = fraction === null ? null : Math.max(0, Math.min(1, fraction))
-        if (metrics) job.metrics = { ...job.metrics, ...metrics }
         if (eta !== undefined) job.etaSeconds = eta
+        if (metrics) {
+          job.metrics = { ...job.metrics, ...metrics }
+          sample()
+        }
         emit()
       },
       log: (message, level = 'info') => {
@@ -225,4 +239,23 @@ export class JobService {
     for (const [, r] of pending) r.abort.abort(new AppError('CANCELLED', 'the console is shutting down'))
     await Promise.allSettled(pending.map(([, r]) => r.done))
   }
+}
+
+async function readLines<T>(path: string): Promise<T[]> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch {
+    return []
+  }
+  const out: T[] = []
+  for (const l of text.split('\n')) {
+    if (!l) continue
+    try {
+      out.push(JSON.parse(l) as T)
+    } catch {
+      // a line torn by a killed process: the rest is still good
+    }
+  }
+  return out
 }

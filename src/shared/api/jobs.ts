@@ -32,6 +32,13 @@ export interface JobLogLine {
   message: string
 }
 
+/** One point of a job's metrics over time. */
+export interface JobSample {
+  at: string
+  progress: number | null
+  metrics: Record<string, number>
+}
+
 const JobId = z.string().min(1).max(128)
 
 export const jobMethods = {
@@ -41,6 +48,8 @@ export const jobMethods = {
   ),
   'jobs.get': method<JobInfo>()(z.object({ id: JobId }).strict(), 'One job'),
   'jobs.log': method<JobLogLine[]>()(z.object({ id: JobId }).strict(), "A job's log lines"),
+  'jobs.series': method<JobSample[]>()(z.object({ id: JobId }).strict(), "A job's metrics over time, for curves"),
+  'jobs.resume': method<JobInfo>()(z.object({ id: JobId }).strict(), 'Continue an interrupted or cancelled job from its checkpoint'),
   'jobs.cancel': method<JobInfo>()(z.object({ id: JobId }).strict(), 'Ask a running job to stop; it keeps its checkpoint')
 }
 

@@ -19,5 +19,6 @@ export function createApi(win: Window = window): ApiClient {
   }
   const token = fromHash ?? win.sessionStorage.getItem('diredi.token') ?? ''
   const proto = win.location.protocol === 'https:' ? 'wss:' : 'ws:'
-  return wsClient(`${proto}//${win.location.host}/api?token=${encodeURIComponent(token)}`)
+  const client = wsClient(`${proto}//${win.location.host}/api?token=${encodeURIComponent(token)}`)
+  return token ? client : Object.assign(client, { problem: 'This page has no session token, so the console refuses it: open the URL that `diredi serve` printed (it ends in #token=...).' })
 }

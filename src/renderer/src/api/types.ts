@@ -11,5 +11,7 @@ export interface ApiClient {
   onState(handler: (s: ConnectionState) => void): () => void
   /** Which transport carries the calls: shown in the status screen. */
   readonly transport: 'ipc' | 'websocket'
+  /** A problem the transport knows of before any call (e.g. no session token), for the UI to show. */
+  readonly problem?: string
   close(): void
 }

@@ -24,5 +24,5 @@ export const useSystemStore = defineStore('system', () => {
     } else error.value = r.error
   }
 
-  return { status, error, connection, transport: api.transport, refresh }
+  return { status, error, connection, transport: api.transport, problem: api.problem ?? null, refresh }
 })
