@@ -1,0 +1,132 @@
+import type { QaBoardResult, QaCheck, QaPolicy, QaReport } from '../../shared/diredi/qa'
+
+/** Per-class accuracy from true and predicted labels; NaN for a class with no samples. */
+export function perClassAccuracy(y: ArrayLike<number>, pred: ArrayLike<number>, classes: number): number[] {
+  const hit = new Array<number>(classes).fill(0)
+  const n = new Array<number>(classes).fill(0)
+  for (let i = 0; i < y.length; i++) {
+    n[y[i]]++
+    if (pred[i] === y[i]) hit[y[i]]++
+  }
+  return n.map((c, k) => (c ? hit[k] / c : NaN))
+}
+
+/** Accuracy over a subset of classes (sample-weighted), from true and predicted labels. */
+export function accuracyOver(y: ArrayLike<number>, pred: ArrayLike<number>, classes: Set<number>): number {
+  let n = 0
+  let hit = 0
+  for (let i = 0; i < y.length; i++) {
+    if (!classes.has(y[i])) continue
+    n++
+    if (pred[i] === y[i]) hit++
+  }
+  return n ? hit / n : NaN
+}
+
+export interface QaInput {
+  ids: { candidate: string; baseStudent: string; teacherBefore: string; teacherAfter: string }
+  classes: number
+  /** V_p labels and each model's predictions on V_p. */
+  vp: { y: ArrayLike<number>; studentBefore: ArrayLike<number>; studentAfter: ArrayLike<number>; teacherBefore: ArrayLike<number>; teacherAfter: ArrayLike<number> }
+  /** Sum over boards of class_counts (what classes users' data holds). */
+  userClassCounts: number[]
+  /** Classes some user relabels (a preference shift): their V_p labels are not the users' truth. */
+  relabelledClasses: number[]
+  int8Agreement: number
+  boards: QaBoardResult[]
+  policy: QaPolicy
+}
+
+/**
+ * The QA gate of DIREDI.md step 7. Passes only if (a) the candidate student's V_p accuracy over the
+ * classes the users hold and did not relabel falls by at most the policy's points against S_r, and the
+ * new teacher's V_p accuracy over the classes nobody relabelled falls by at most the same; (b) no board's
+ * accuracy on its own test data falls (beyond the tolerance); (c) the int8 artifact agrees with the float
+ * student on enough of V_p.
+ */
+export function qaGate(q: QaInput): QaReport {
+  const relabelled = new Set(q.relabelledClasses)
+  const all = [...Array(q.classes).keys()]
+  const guardedStudent = all.filter((c) => q.userClassCounts[c] > 0 && !relabelled.has(c))
+  const guardedTeacher = all.filter((c) => !relabelled.has(c))
+  const lim = q.policy.maxRegressionPts / 100
+  const checks: QaCheck[] = []
+
+  const sSet = new Set(guardedStudent)
+  const sBefore = accuracyOver(q.vp.y, q.vp.studentBefore, sSet)
+  const sAfter = accuracyOver(q.vp.y, q.vp.studentAfter, sSet)
+  const sDrop = guardedStudent.length ? sBefore - sAfter : 0
+  checks.push({
+    id: 'student_vp',
+    title: 'Student on V_p, classes the users hold and did not relabel',
+    passed: sDrop <= lim + 1e-12,
+    measured: round4(sDrop * 100),
+    limit: q.policy.maxRegressionPts,
+    detail: guardedStudent.length ? `${pct(sBefore)} -> ${pct(sAfter)} over classes [${guardedStudent}]` : 'no guarded classes (users relabel every class they hold)'
+  })
+
+  const tSet = new Set(guardedTeacher)
+  const tBefore = accuracyOver(q.vp.y, q.vp.teacherBefore, tSet)
+  const tAfter = accuracyOver(q.vp.y, q.vp.teacherAfter, tSet)
+  const tDrop = tBefore - tAfter
+  checks.push({
+    id: 'teacher_vp',
+    title: 'Teacher on V_p, classes nobody relabelled',
+    passed: tDrop <= lim + 1e-12,
+    measured: round4(tDrop * 100),
+    limit: q.policy.maxRegressionPts,
+    detail: `${pct(tBefore)} -> ${pct(tAfter)}`
+  })
+
+  const fallen = q.boards.filter((b) => b.after !== null && (b.before - b.after) * 100 > q.policy.boardTolerancePts + 1e-9)
+  const worst = q.boards.reduce((m, b) => (b.after === null ? m : Math.max(m, (b.before - b.after) * 100)), 0)
+  checks.push({
+    id: 'boards',
+    title: "Boards' accuracy on their own test data",
+    passed: fallen.length === 0,
+    measured: round4(worst),
+    limit: q.policy.boardTolerancePts,
+    detail: fallen.length ? `fell on ${fallen.map((b) => `${b.boardId} (${pct(b.before)} -> ${pct(b.after ?? 0)})`).join(', ')}` : `${q.boards.filter((b) => b.after !== null).length} boards, none fell`
+  })
+
+  checks.push({
+    id: 'int8_agreement',
+    title: 'int8 artifact agrees with the float student on V_p',
+    passed: q.int8Agreement >= q.policy.minInt8Agreement,
+    measured: round4(q.int8Agreement),
+    limit: q.policy.minInt8Agreement,
+    detail: `${pct(q.int8Agreement)} agreement`
+  })
+
+  const sPer = { before: perClassAccuracy(q.vp.y, q.vp.studentBefore, q.classes), after: perClassAccuracy(q.vp.y, q.vp.studentAfter, q.classes) }
+  const tPer = { before: perClassAccuracy(q.vp.y, q.vp.teacherBefore, q.classes), after: perClassAccuracy(q.vp.y, q.vp.teacherAfter, q.classes) }
+  const maxClassDrop = Math.max(0, ...all.map((c) => (Number.isNaN(sPer.before[c]) ? 0 : (sPer.before[c] - sPer.after[c]) * 100)))
+  const everything = new Set(all)
+  return {
+    candidateId: q.ids.candidate,
+    baseStudentId: q.ids.baseStudent,
+    teacherBeforeId: q.ids.teacherBefore,
+    teacherAfterId: q.ids.teacherAfter,
+    passed: checks.every((c) => c.passed),
+    reasons: checks.filter((c) => !c.passed).map((c) => `${c.title}: ${c.detail} (limit ${c.limit})`),
+    checks,
+    policy: q.policy,
+    guardedStudentClasses: guardedStudent,
+    guardedTeacherClasses: guardedTeacher,
+    relabelledClasses: [...relabelled].sort((a, b) => a - b),
+    perClass: { student: sPer, teacher: tPer },
+    overall: {
+      studentBefore: accuracyOver(q.vp.y, q.vp.studentBefore, everything),
+      studentAfter: accuracyOver(q.vp.y, q.vp.studentAfter, everything),
+      teacherBefore: accuracyOver(q.vp.y, q.vp.teacherBefore, everything),
+      teacherAfter: accuracyOver(q.vp.y, q.vp.teacherAfter, everything)
+    },
+    maxClassDropPts: round4(maxClassDrop),
+    int8Agreement: q.int8Agreement,
+    boards: q.boards,
+    createdAt: new Date().toISOString()
+  }
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a')
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4
