@@ -43,6 +43,41 @@ export function probeBackend(): { name: BackendName; fallbacks: string[] } {
   return (probed = { name: 'cpu', fallbacks })
 }
 
+let ready: Promise<BackendName> | null = null
+
+/**
+ * Sets up the probed backend in this thread (a worker, a test, a bench): loads its package, gives the
+ * WASM backend its .wasm files and the kernels it lacks (kernels/register.ts), and makes it tfjs's
+ * active backend. Later calls return the same answer. Falls back down the list when a backend that
+ * loaded fails to initialise.
+ */
+export function initBackend(): Promise<BackendName> {
+  ready ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core')
+    // tfjs-core's Node bundle has no gradient functions; tfjs-layers' bundle registers all of them (into
+    // the registry the two share through a global), which is how the umbrella @tensorflow/tfjs gets them.
+    await import('@tensorflow/tfjs-layers')
+    const order: BackendName[] = ['tensorflow', 'wasm', 'cpu']
+    for (const name of order.slice(order.indexOf(probeBackend().name))) {
+      try {
+        if (name === 'tensorflow') await import('@tensorflow/tfjs-node' as string)
+        if (name === 'wasm') {
+          const wasm = await import('@tensorflow/tfjs-backend-wasm')
+          const { registerWasmKernels } = await import('./kernels/register')
+          wasm.setWasmPaths(wasmDir() ?? '')
+          registerWasmKernels()
+        }
+        if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu')
+        if (await tf.setBackend(name)) return name
+      } catch (e) {
+        probeBackend().fallbacks.push(`${name}: did not initialise (${firstLine(e)})`)
+      }
+    }
+    throw new Error('no tfjs backend could be initialised: ' + probeBackend().fallbacks.join('; '))
+  })()
+  return ready
+}
+
 export function backendInfo(workers: number): BackendInfo {
   const p = probeBackend()
   return { name: p.name, fallbacks: p.fallbacks, workers }

@@ -1,0 +1,116 @@
+/**
+ * The gradient kernels the WASM backend lacks, written with kernels it has (pad, strided slice,
+ * concat, transpose, MatMul, depthwise convolution), for NHWC, any stride and padding, dilation 1:
+ *
+ * - `Conv2DBackpropFilter`: im2col (one strided slice of the padded input per filter tap, concatenated
+ *   in HWI order) and one MatMul: dW[kh,kw,ci,co] = Σ_{n,oh,ow} xpad[n, oh·sh+kh, ow·sw+kw, ci] · dy[n,oh,ow,co].
+ * - `DepthwiseConv2dNativeBackpropInput`: the transposed convolution as a forward one: dy is dilated by
+ *   the stride (zeros between samples), padded so the correlation is "full", and convolved depthwise
+ *   with the spatially flipped filter; channel multipliers are summed out.
+ * - `DepthwiseConv2dNativeBackpropFilter`: per filter tap, a strided slice of the padded input times dy,
+ *   reduced over batch and space: dW[kh,kw,c,m] = Σ xpad[n, oh·sh+kh, ow·sw+kw, c] · dy[n,oh,ow,c·M+m].
+ *
+ * The functions take and return tensors, so they run (and are tested) on any backend.
+ */
+import {
+  backend_util,
+  concat,
+  depthwiseConv2d,
+  matMul,
+  mul,
+  pad,
+  reshape,
+  reverse,
+  slice,
+  stack,
+  stridedSlice,
+  sum,
+  tidy,
+  transpose,
+  type Rank,
+  type Tensor,
+  type Tensor4D
+} from '@tensorflow/tfjs-core'
+
+export type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding
+type Shape4 = [number, number, number, number]
+
+function convInfo(xShape: Shape4, filterShape: Shape4, strides: number | [number, number], dilations: number | [number, number], p: Pad, depthwise: boolean) {
+  const d = typeof dilations === 'number' ? [dilations, dilations] : dilations
+  if (d[0] !== 1 || d[1] !== 1) throw new Error(`convolution gradients support dilation 1 only, got [${d}]`)
+  return backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, p, undefined, depthwise, 'channelsLast')
+}
+
+/** x padded by the convolution's padding, and the strided slice of it that filter tap (i, j) sees: [n, oh, ow, c]. */
+function tapSlicer(x: Tensor4D, info: backend_util.Conv2DInfo): (i: number, j: number) => Tensor4D {
+  const { top, bottom, left, right } = info.padInfo
+  const xp = top || bottom || left || right ? pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info
+  const [n, , , c] = x.shape
+  return (i, j) =>
+    sh === 1 && sw === 1
+      ? slice(xp, [0, i, j, 0], [n, oh, ow, c])
+      : (stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, c], [1, sh, sw, 1]) as Tensor4D)
+}
+
+/** dL/dW of conv2d(x, W) given dy = dL/d(output). x [n,h,w,ci], dy [n,oh,ow,co] -> [kh,kw,ci,co]. */
+export function conv2dBackpropFilter(x: Tensor4D, dy: Tensor4D, filterShape: Shape4, strides: number | [number, number], p: Pad): Tensor4D {
+  return tidy(() => {
+    const info = convInfo(x.shape, filterShape, strides, 1, p, false)
+    const [kh, kw, ci, co] = filterShape
+    const rows = info.batchSize * info.outHeight * info.outWidth
+    const tap = tapSlicer(x, info)
+    const taps: Tensor4D[] = []
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tap(i, j))
+    const cols = reshape(taps.length === 1 ? taps[0] : concat(taps, 3), [rows, kh * kw * ci])
+    const d = reshape(dy, [rows, co])
+    // Transpose whichever operand is narrower: dWᵀ = dyᵀ·cols or dW = colsᵀ·dy.
+    const w = co <= kh * kw * ci ? transpose(matMul(d, cols, true, false)) : matMul(cols, d, true, false)
+    return reshape(w, filterShape)
+  })
+}
+
+/** dL/dx of depthwiseConv2d(x, W). dy [n,oh,ow,c·m], filter [kh,kw,c,m] -> [n,h,w,c]. */
+export function depthwiseBackpropInput(xShape: Shape4, dy: Tensor4D, filter: Tensor4D, strides: number | [number, number], p: Pad, dilations: number | [number, number] = 1): Tensor4D {
+  return tidy(() => {
+    const info = convInfo(xShape, filter.shape, strides, dilations, p, true)
+    const [n, h, w, c] = xShape
+    const [kh, kw, , m] = filter.shape
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info
+    const cm = c * m
+    let d: Tensor4D = dy
+    if (sh > 1 || sw > 1) {
+      // Dilate: [n,oh,ow,cm] -> [n,(oh-1)·sh+1,(ow-1)·sw+1,cm] with zeros between the samples.
+      const spread = pad(reshape(dy, [n, oh, 1, ow, 1, cm]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
+      d = slice(reshape<Rank.R4>(spread, [n, oh * sh, ow * sw, cm]), [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, cm])
+    }
+    // "Full" correlation: dx[h] = Σ_k dyd[h + top - (kh-1) + k] · Wflipped[k].
+    const { top, left } = info.padInfo
+    d = padOrCrop(d, [kh - 1 - top, h - (oh - 1) * sh - 1 + top], [kw - 1 - left, w - (ow - 1) * sw - 1 + left])
+    const f = reshape<Rank.R4>(reverse(filter, [0, 1]), [kh, kw, cm, 1])
+    const out = depthwiseConv2d(d, f, 1, 'valid')
+    return m === 1 ? out : sum(reshape(out, [n, h, w, c, m]), 4)
+  })
+}
+
+/** dL/dW of depthwiseConv2d(x, W). x [n,h,w,c], dy [n,oh,ow,c·m] -> [kh,kw,c,m]. */
+export function depthwiseBackpropFilter(x: Tensor4D, dy: Tensor4D, filterShape: Shape4, strides: number | [number, number], p: Pad, dilations: number | [number, number] = 1): Tensor4D {
+  return tidy(() => {
+    const info = convInfo(x.shape, filterShape, strides, dilations, p, true)
+    const [kh, kw, c, m] = filterShape
+    const rows = info.batchSize * info.outHeight * info.outWidth
+    const d = reshape(dy, [rows, c, m])
+    const tap = tapSlicer(x, info)
+    const parts: Tensor[] = []
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) parts.push(sum(mul(reshape(tap(i, j), [rows, c, 1]), d), 0))
+    return reshape(stack(parts), filterShape)
+  })
+}
+
+/** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
+function padOrCrop(t: Tensor4D, [t0, t1]: [number, number], [l0, l1]: [number, number]): Tensor4D {
+  const [n, h, w, c] = t.shape
+  const cropped = t0 < 0 || t1 < 0 || l0 < 0 || l1 < 0 ? slice(t, [0, Math.max(0, -t0), Math.max(0, -l0), 0], [n, h - Math.max(0, -t0) - Math.max(0, -t1), w - Math.max(0, -l0) - Math.max(0, -l1), c]) : t
+  const p = [Math.max(0, t0), Math.max(0, t1), Math.max(0, l0), Math.max(0, l1)]
+  return p.some((v) => v > 0) ? pad(cropped, [[0, 0], [p[0], p[1]], [p[2], p[3]], [0, 0]]) : cropped
+}
