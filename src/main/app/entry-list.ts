@@ -5,7 +5,8 @@
  */
 export const ENTRIES = {
   cli: 'src/main/cli/main.ts',
-  electron: 'src/main/hosts/electron/main.ts'
+  electron: 'src/main/hosts/electron/main.ts',
+  'ml-worker': 'src/main/ml/worker/main.ts'
 } as const satisfies Record<string, string>
 
 export type EntryName = keyof typeof ENTRIES

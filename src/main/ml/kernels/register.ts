@@ -1,6 +1,7 @@
-import { registerKernel, getKernel, type KernelFunc, type NamedAttrMap, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core'
-import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput, type Pad } from './conv-grads'
+import { registerKernel, getKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core'
+import { conv2dBackpropFilter, conv2dBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, type Pad } from './conv-grads'
 import { patchWasmMatMul } from './matmul'
+import { patchWasmMaxPoolGrad } from './pool-grad'
 import { patchWasmSamePadding } from './same-padding'
 
 type Shape4 = [number, number, number, number]
@@ -25,6 +26,13 @@ const kernels: Array<[string, KernelFunc]> = [
     }
   ],
   [
+    'Conv2DBackpropInput',
+    ({ inputs, attrs = {} }) => {
+      nhwcOnly(attrs, 'Conv2DBackpropInput')
+      return conv2dBackpropInput(attrs.inputShape as Shape4, asTensor(inputs.dy, 'Conv2DBackpropInput'), asTensor(inputs.filter, 'Conv2DBackpropInput'), attrs.strides as Strides, attrs.pad as Pad)
+    }
+  ],
+  [
     'DepthwiseConv2dNativeBackpropInput',
     ({ inputs, attrs = {} }) =>
       depthwiseBackpropInput(attrs.inputShape as Shape4, asTensor(inputs.dy, 'DepthwiseConv2dNativeBackpropInput'), asTensor(inputs.filter, 'DepthwiseConv2dNativeBackpropInput'), attrs.strides as Strides, attrs.pad as Pad, attrs.dilations as Strides)
@@ -38,14 +46,19 @@ const kernels: Array<[string, KernelFunc]> = [
 
 /**
  * Makes the WASM backend able to train every model a `ModelSpec` can describe: adds the three missing
- * convolution gradient kernels, routes transposed MatMuls to the fast path, and corrects 'same'
+ * convolution gradient kernels, replaces its slow Conv2DBackpropInput (conv-grads.ts) and tiled
+ * MaxPoolGrad (pool-grad.ts), routes transposed MatMuls to the fast path, and corrects 'same'
  * padding in its forward convolutions. Call after importing
  * @tensorflow/tfjs-backend-wasm and before `setBackend('wasm')`; idempotent.
  */
 export function registerWasmKernels(): void {
   patchWasmMatMul()
   patchWasmSamePadding()
+  patchWasmMaxPoolGrad()
   for (const [kernelName, kernelFunc] of kernels) {
-    if (!getKernel(kernelName, 'wasm')) registerKernel({ kernelName, backendName: 'wasm', kernelFunc })
+    const existing = getKernel(kernelName, 'wasm') as (KernelConfig & { ours?: boolean }) | undefined
+    if (existing?.ours) continue
+    if (existing) unregisterKernel(kernelName, 'wasm')
+    registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ours: true } as KernelConfig)
   }
 }

@@ -5,8 +5,9 @@ import { Rng } from '../../../shared/random'
 import { initBackend } from '../backend'
 
 /**
- * The kernels registered for WASM (conv2d filter gradient, depthwise input and filter gradients, the
- * transposed-MatMul fast path) against the CPU backend's own kernels, on random shapes.
+ * The kernels registered for WASM (conv2d filter and input gradients, depthwise input and filter
+ * gradients, tiled max-pool gradient, the transposed-MatMul fast path, 'same' padding) against the CPU
+ * backend's own kernels, on random shapes.
  */
 beforeAll(async () => {
   process.env.DIREDI_BACKEND = 'wasm'
@@ -101,6 +102,25 @@ describe('WASM gradient kernels match the CPU backend', () => {
     for (const [m, k, n] of [[3, 5, 4], [64, 33, 17], [128, 784, 10]]) {
       await compare((x, w) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, activation: 'relu' }), [m, k], [k, n], m + k + n, `dense ${m}x${k}x${n}`)
       await compare((x, w) => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D, true, true), [k, m], [n, k], m * k, `matMul transposed both ${m}x${k}x${n}`)
+    }
+  })
+
+  it('max-pool gradients, with ties resolved to the first maximum as TensorFlow does', async () => {
+    const rng = new Rng(5)
+    for (const [h, w, p, s, padding] of [[8, 8, 2, 2, 'valid'], [7, 9, 2, 2, 'valid'], [9, 6, 3, 3, 'valid'], [6, 6, 2, 2, 'same'], [7, 7, 3, 2, 'same']] as const) {
+      // Small integers make ties common, as ReLU zeros do in real networks.
+      const x = Float32Array.from({ length: 2 * h * w * 3 }, () => rng.int(4))
+      const dy = (shape: number[]) => rand(new Rng(h * w), shape)
+      const out: Record<string, Float32Array> = {}
+      for (const b of ['cpu', 'wasm']) {
+        await tf.setBackend(b)
+        out[b] = tf.tidy(() => {
+          const probe = tf.maxPool(tf.tensor4d(x, [2, h, w, 3]), p, s, padding)
+          const weight = dy(probe.shape)
+          return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, p, s, padding), weight)))(tf.tensor4d(x, [2, h, w, 3])).dataSync() as Float32Array
+        })
+      }
+      expectClose(out.wasm, out.cpu, `maxPool ${p}/${s} ${padding} on ${h}x${w}`)
     }
   })
 

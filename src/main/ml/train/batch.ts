@@ -1,0 +1,64 @@
+import { getBackend, tensor, tensor1d, tensor2d, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core'
+import type { ModelSpec } from '../../../shared/model/spec'
+import type { ParamLayout } from '../model/layout'
+
+/**
+ * A tensor holding a copy of `data`. The WASM backend copies into its heap on upload; the CPU backend
+ * keeps the very array it is given, and ours often view shared memory that changes under it.
+ */
+export function upload(data: Float32Array, shape: number[]): Tensor {
+  return tensor(getBackend() === 'wasm' ? data : data.slice(), shape)
+}
+
+/** The model's weights as tensors, from a flat vector: `name -> tensor`, in layout order. */
+export function weightTensors(layout: ParamLayout, flat: Float32Array): Map<string, Tensor> {
+  return new Map(layout.slots.map((s) => [s.name, upload(flat.subarray(s.offset, s.offset + s.size), s.shape)]))
+}
+
+/** The rows `rows` of a sample matrix gathered into one batch tensor [n, ...inputShape]. */
+export function gatherRows(x: Float32Array, rows: ArrayLike<number>, spec: ModelSpec): Tensor {
+  const f = spec.inputShape.reduce((a, b) => a * b, 1)
+  const out = new Float32Array(rows.length * f)
+  for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i] * f, rows[i] * f + f), i * f)
+  return tensor(out, [rows.length, ...spec.inputShape])
+}
+
+/** Labels of `rows` as one-hot rows [n, classes], and their weights [n]. */
+export function labelsOf(y: Int32Array, w: Float32Array, rows: ArrayLike<number>, classes: number): { oneHot: Tensor2D; weights: Tensor1D; labels: Int32Array } {
+  const oh = new Float32Array(rows.length * classes)
+  const ws = new Float32Array(rows.length)
+  const labels = new Int32Array(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    labels[i] = y[rows[i]]
+    oh[i * classes + labels[i]] = 1
+    ws[i] = w[rows[i]]
+  }
+  return { oneHot: tensor2d(oh, [rows.length, classes]), weights: tensor1d(ws), labels }
+}
+
+/** Cached teacher logits of `rows` [n, classes]. */
+export function logitRows(t: Float32Array, rows: ArrayLike<number>, classes: number): Tensor2D {
+  const out = new Float32Array(rows.length * classes)
+  for (let i = 0; i < rows.length; i++) out.set(t.subarray(rows[i] * classes, rows[i] * classes + classes), i * classes)
+  return tensor2d(out, [rows.length, classes])
+}
+
+/** How many rows' largest logit is at their label. logits: row-major [n, classes]. */
+export function countCorrect(logits: Float32Array, labels: Int32Array, classes: number): number {
+  let ok = 0
+  for (let i = 0; i < labels.length; i++) if (argmaxRow(logits, i, classes) === labels[i]) ok++
+  return ok
+}
+
+export function argmaxRow(logits: Float32Array, row: number, classes: number): number {
+  let best = 0
+  let bestV = -Infinity
+  for (let c = 0; c < classes; c++) {
+    const v = logits[row * classes + c]
+    if (v > bestV) {
+      bestV = v
+      best = c
+    }
+  }
+  return best
+}
