@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
+import { BoardDirectory } from '../fleet/directory'
 import { JobService } from '../fleet/jobs'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
@@ -30,8 +31,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const system = new SystemService(opts.dataDir, opts.host)
   const jobs = new JobService(opts.dataDir, events)
   await jobs.load()
+  const directory = new BoardDirectory(opts.dataDir)
+  await directory.load()
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs }
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction.

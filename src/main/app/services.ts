@@ -1,3 +1,4 @@
+import type { BoardDirectory } from '../fleet/directory'
 import type { JobService } from '../fleet/jobs'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
@@ -8,4 +9,5 @@ export interface Services {
   events: EventBus
   system: SystemService
   jobs: JobService
+  directory: BoardDirectory
 }
