@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { BoardHistoryEntry, BoardRecord } from '../../shared/api/fleet-types'
 import { AppError } from '../app/errors'
-import { readJson, sweepTemporaries, writeJsonAtomic } from '../store/atomic'
+import { readJsonLines, readJsonRecords, writeJsonAtomic } from '../store/atomic'
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/
 const LABEL = /^[\p{L}\p{N} ._:/-]{1,64}$/u
@@ -24,17 +24,9 @@ export class BoardDirectory {
   async load(): Promise<void> {
     if (this.loaded) return
     this.loaded = true
-    await fs.mkdir(this.dir, { recursive: true })
-    await sweepTemporaries(this.dir)
-    for (const f of await fs.readdir(this.dir)) {
-      if (!f.endsWith('.json')) continue
-      try {
-        const b = await readJson<BoardRecord>(join(this.dir, f))
-        b.online = false // nothing is online until a session says so
-        this.boards.set(b.id, b)
-      } catch (e) {
-        console.warn(`skipping unreadable board record ${f}: ${(e as Error).message}`)
-      }
+    for (const b of await readJsonRecords<BoardRecord>(this.dir)) {
+      b.online = false // nothing is online until a session says so
+      this.boards.set(b.id, b)
     }
   }
 
@@ -100,22 +92,7 @@ export class BoardDirectory {
 
   async history(id: string, limit = 500): Promise<BoardHistoryEntry[]> {
     this.get(id)
-    let text = ''
-    try {
-      text = await fs.readFile(join(this.dir, `${id}.history.jsonl`), 'utf8')
-    } catch {
-      return []
-    }
-    const out: BoardHistoryEntry[] = []
-    for (const l of text.split('\n')) {
-      if (!l) continue
-      try {
-        out.push(JSON.parse(l) as BoardHistoryEntry)
-      } catch {
-        // a torn last line from a killed process
-      }
-    }
-    return out.slice(-limit)
+    return (await readJsonLines<BoardHistoryEntry>(join(this.dir, `${id}.history.jsonl`))).slice(-limit)
   }
 
   private async save(b: BoardRecord): Promise<void> {
