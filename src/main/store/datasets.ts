@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs'
 import type { RegistryChange } from '../../shared/api/datasets'
 import { join } from 'node:path'
 import { AppError } from '../app/errors'
-import { pickByRef, readCatalog } from './catalog'
+import { writeJsonAtomic } from './atomic'
+import { hasName, pickByRef, readCatalog } from './catalog'
 import { checkInput, countClasses, datasetHash, ownBuffer, type SampleDtype, sampleSize, type StoredSplit, toStored, u8ToFloat } from './dataset-codec'
 import { removeEntry, writeEntry } from './entry'
 import type { StoreIo } from './io'
@@ -105,16 +106,14 @@ export class DatasetStore {
   private async putLocked(p: Prepared): Promise<DatasetRecord> {
     const { input, stored, hash, id } = p
     let metas = await this.metas()
-    const same = metas.find((m) => m.record.id === id)
-    if (same) return same.record
     // A built-in's name always means the built-in content: materialise it first so a clash is refused.
-    if (input.format !== 'builtin' && this.builtins[input.name] && !metas.some((m) => m.record.name === input.name)) {
+    if (input.format !== 'builtin' && this.builtins[input.name] && !metas.some((m) => hasName(m.record, input.name))) {
       await this.materialiseLocked(input.name)
       metas = await this.metas()
-      const again = metas.find((m) => m.record.id === id)
-      if (again) return again.record
     }
-    const taken = metas.find((m) => m.record.name === input.name)
+    const same = metas.find((m) => m.record.id === id)
+    if (same) return this.alias(same, input.name, metas)
+    const taken = metas.find((m) => hasName(m.record, input.name))
     if (taken) {
       throw new AppError(
         'ALREADY_EXISTS',
@@ -143,8 +142,29 @@ export class DatasetStore {
       [FILES.testY, stored.test.y],
       ['meta.json', JSON.stringify(meta, null, 2) + '\n']
     ])
-    if (outcome === 'exists') return (await this.meta(id)).record
+    if (outcome === 'exists') return this.putLocked(p) // another console wrote it first
     this.changed({ kind: 'dataset', id, change: 'added' })
+    return record
+  }
+
+  /**
+   * The same content put under another name: the entry keeps its name and gains the new one as an
+   * alias (meta.json replaced atomically), unless another entry answers to that name already.
+   */
+  private async alias(same: DatasetMeta, name: string, metas: DatasetMeta[]): Promise<DatasetRecord> {
+    const { record } = same
+    if (hasName(record, name)) return record
+    const other = metas.find((m) => hasName(m.record, name))
+    if (other) {
+      throw new AppError(
+        'ALREADY_EXISTS',
+        `this content is already in the registry as ${record.name} (${record.id}), and the name ${JSON.stringify(name)} belongs to another dataset (${other.record.id}); use ${record.name}, or choose another name`,
+        { existing: record.id }
+      )
+    }
+    record.aliases = [...(record.aliases ?? []), name]
+    await writeJsonAtomic(join(this.dir, record.id, 'meta.json'), same)
+    this.changed({ kind: 'dataset', id: record.id, change: 'updated' })
     return record
   }
 
@@ -171,12 +191,13 @@ export class DatasetStore {
   private async meta(ref: string): Promise<DatasetMeta> {
     const metas = await this.metas()
     try {
-      return pickByRef(
-        metas.map((m) => ({ ...m, id: m.record.id, name: m.record.name })),
+      const id = pickByRef(
+        metas.map((m) => m.record),
         ref,
         'dataset',
         HINT
-      )
+      ).id
+      return metas.find((m) => m.record.id === id) as DatasetMeta
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'NOT_FOUND' && this.builtins[ref])) throw e
     }
@@ -186,7 +207,7 @@ export class DatasetStore {
 
   /** Decodes a built-in and stores it under its name; the caller holds the lock. */
   private async materialiseLocked(name: string): Promise<DatasetRecord> {
-    const existing = (await this.metas()).find((m) => m.record.name === name)
+    const existing = (await this.metas()).find((m) => hasName(m.record, name))
     if (existing) return existing.record
     const input = await this.builtins[name]()
     return this.putLocked(prepare({ ...input, name, format: 'builtin' }))

@@ -7,11 +7,12 @@ import type { z } from 'zod'
 import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
-import { type DatasetEvents } from './datasets'
+import { datasetMethods, type DatasetEvents } from './datasets'
 
 export const methods = {
   ...systemMethods,
-  ...jobMethods
+  ...jobMethods,
+  ...datasetMethods
 } as const
 
 export type Methods = typeof methods
