@@ -142,7 +142,13 @@ export class DatasetStore {
       [FILES.testY, stored.test.y],
       ['meta.json', JSON.stringify(meta, null, 2) + '\n']
     ])
-    if (outcome === 'exists') return this.putLocked(p) // another console wrote it first
+    if (outcome === 'exists') {
+      // Another console wrote the same content first: take its record (and add this name as an alias).
+      const now = await this.metas()
+      const theirs = now.find((m) => m.record.id === id)
+      if (!theirs) throw new AppError('IO_ERROR', `registry entry ${join(this.dir, id)} exists but its meta.json cannot be read; remove that folder and import again`)
+      return this.alias(theirs, input.name, now)
+    }
     this.changed({ kind: 'dataset', id, change: 'added' })
     return record
   }
