@@ -104,6 +104,6 @@ function importSummary(r: DatasetImportResult, asked: string | undefined): strin
   const head = r.created
     ? `imported ${r.record.name} as ${r.record.id}`
     : `already in the registry: ${r.record.name} (${r.record.id}) holds exactly this content${asked && asked !== r.record.name ? `; "${asked}" now names it too` : ''}`
-  const speed = r.bytesRead && r.seconds > 0 ? `\nread      ${mb(r.bytesRead)} in ${r.seconds.toFixed(2)} s (${(r.bytesRead / 1e6 / r.seconds).toFixed(0)} MB/s)` : ''
+  const speed = r.bytesRead >= 1e6 && r.seconds > 0 ? `\nread      ${mb(r.bytesRead)} in ${r.seconds.toFixed(2)} s (${(r.bytesRead / 1e6 / r.seconds).toFixed(0)} MB/s)` : ''
   return `${head}\n${datasetSummary(r.record)}${speed}`
 }
