@@ -1,44 +1,25 @@
-import { promises as fs } from 'node:fs'
 import type { RegistryChange } from '../../shared/api/datasets'
 import { join } from 'node:path'
 import { AppError } from '../app/errors'
 import { writeJsonAtomic } from './atomic'
 import { hasName, pickByRef, readCatalog } from './catalog'
-import { checkInput, countClasses, datasetHash, ownBuffer, type SampleDtype, sampleSize, type StoredSplit, toStored, u8ToFloat } from './dataset-codec'
+import { datasetHash, type StoredSplit, u8ToFloat } from './dataset-codec'
+import { type DatasetMeta, entryFiles, newMeta, type Prepared, prepare, readEntry, type StoredDataset } from './dataset-entry'
 import { removeEntry, writeEntry } from './entry'
 import type { StoreIo } from './io'
 import type { Mutex } from './lock'
-import { checkName, ID_PREFIX, makeId } from './names'
 import type { DatasetInput, DatasetRecord, LoadedDataset } from './types'
-
-/** meta.json of a dataset entry. */
-interface DatasetMeta {
-  format: 'diredi-dataset'
-  version: 1
-  record: DatasetRecord
-  storage: { dtype: SampleDtype }
-}
-
-/** A dataset as stored (for exporters, which write 8-bit data without a float round trip). */
-export interface StoredDataset {
-  record: DatasetRecord
-  dtype: SampleDtype
-  train: StoredSplit
-  test: StoredSplit
-}
 
 /** Built-in datasets by name, decoded on demand and stored on first use. */
 export type Builtins = Record<string, () => Promise<DatasetInput>>
 
 export type ChangeListener = (change: RegistryChange) => void
 
-const FILES = { trainX: 'train-x.bin', trainY: 'train-y.bin', testX: 'test-x.bin', testY: 'test-y.bin' }
 const HINT = 'list them with `diredi dataset list`'
 
-/**
- * Datasets under <registry>/datasets/<id>/: meta.json, train-x.bin, train-y.bin, test-x.bin, test-y.bin
- * (x as uint8 or float32, y as int32, little-endian, row-major, one sample after another).
- */
+export type { StoredDataset }
+
+/** Datasets under <registry>/datasets/<id>/ (layout: dataset-entry.ts). */
 export class DatasetStore {
   constructor(
     readonly dir: string,
@@ -67,29 +48,7 @@ export class DatasetStore {
 
   /** The stored samples and labels, as they are on disk. */
   async readStored(ref: string): Promise<StoredDataset> {
-    const meta = await this.meta(ref)
-    const { record } = meta
-    const { dtype } = meta.storage
-    const size = sampleSize(record.inputShape)
-    const dir = join(this.dir, record.id)
-    const read = async (file: string, n: number, bytesPer: number) => {
-      const b = await fs.readFile(join(dir, file))
-      if (b.byteLength !== n * bytesPer) {
-        throw new AppError('DATASET_INVALID', `dataset ${record.name} (${record.id}): ${file} holds ${b.byteLength} bytes, expected ${n * bytesPer}; the entry was damaged outside the console: remove it and import again`)
-      }
-      return ownBuffer(b)
-    }
-    const bx = dtype === 'uint8' ? 1 : 4
-    const split = async (n: number, fx: string, fy: string): Promise<StoredSplit> => {
-      const xb = await read(fx, n * size, bx)
-      return { x: dtype === 'uint8' ? new Uint8Array(xb) : new Float32Array(xb), y: new Int32Array(await read(fy, n, 4)), n }
-    }
-    return {
-      record,
-      dtype,
-      train: await split(record.splits.train, FILES.trainX, FILES.trainY),
-      test: await split(record.splits.test, FILES.testX, FILES.testY)
-    }
+    return readEntry(join(this.dir, (await this.meta(ref)).record.id))
   }
 
   /** Recomputes the content hash from the stored files; true when it matches the record. */
@@ -104,7 +63,7 @@ export class DatasetStore {
   }
 
   private async putLocked(p: Prepared): Promise<DatasetRecord> {
-    const { input, stored, hash, id } = p
+    const { input, stored, id } = p
     let metas = await this.metas()
     // A built-in's name always means the built-in content: materialise it first so a clash is refused.
     if (input.format !== 'builtin' && this.builtins[input.name] && !metas.some((m) => hasName(m.record, input.name))) {
@@ -121,27 +80,8 @@ export class DatasetStore {
         { existing: taken.record.id }
       )
     }
-    const record: DatasetRecord = {
-      id,
-      name: input.name,
-      hash,
-      format: input.format,
-      inputShape: input.inputShape.slice(),
-      classes: input.classNames.length,
-      classNames: input.classNames.slice(),
-      splits: { train: input.train.n, test: input.test.n },
-      classCounts: countClasses(input.train.y, input.classNames.length),
-      source: input.source.slice(),
-      createdAt: new Date().toISOString()
-    }
-    const meta: DatasetMeta = { format: 'diredi-dataset', version: 1, record, storage: { dtype: stored.dtype } }
-    const outcome = await writeEntry(this.io, this.dir, id, [
-      [FILES.trainX, stored.train.x],
-      [FILES.trainY, stored.train.y],
-      [FILES.testX, stored.test.x],
-      [FILES.testY, stored.test.y],
-      ['meta.json', JSON.stringify(meta, null, 2) + '\n']
-    ])
+    const meta = newMeta(p)
+    const outcome = await writeEntry(this.io, this.dir, id, entryFiles(meta, stored))
     if (outcome === 'exists') {
       // Another console wrote the same content first: take its record (and add this name as an alias).
       const now = await this.metas()
@@ -150,7 +90,7 @@ export class DatasetStore {
       return this.alias(theirs, input.name, now)
     }
     this.changed({ kind: 'dataset', id, change: 'added' })
-    return record
+    return meta.record
   }
 
   /**
@@ -218,20 +158,4 @@ export class DatasetStore {
     const input = await this.builtins[name]()
     return this.putLocked(prepare({ ...input, name, format: 'builtin' }))
   }
-}
-
-interface Prepared {
-  input: DatasetInput
-  stored: ReturnType<typeof toStored>
-  hash: string
-  id: string
-}
-
-/** Validation, storage form and hash: the CPU part of a put, done before taking the lock. */
-function prepare(input: DatasetInput): Prepared {
-  checkName(input.name, 'dataset')
-  checkInput(input)
-  const stored = toStored(input)
-  const hash = datasetHash(input.inputShape, input.classNames, stored.dtype, stored.train, stored.test)
-  return { input, stored, hash, id: makeId(ID_PREFIX.dataset, hash) }
 }
