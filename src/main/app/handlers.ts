@@ -1,4 +1,5 @@
 import { fleetHandlers } from '../fleet/handlers'
+import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
 
@@ -16,6 +17,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.series': (p) => s.jobs.series(p.id),
     'jobs.resume': (p) => s.jobs.resume(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
-    ...fleetHandlers(s)
+    ...fleetHandlers(s),
+    ...registryHandlers(s)
   }
 }

@@ -7,7 +7,7 @@ const items = Array.from({ length: 5000 }, (_, i) => ({ id: `b${i}` }))
 const make = () =>
   mount(VirtualRows, {
     props: { items, rowHeight: 30, height: 300, keyOf: (x: unknown) => (x as { id: string }).id, label: 'boards' },
-    slots: { default: (p: { item: { id: string } }) => h('span', p.item.id) }
+    slots: { default: (p: { item: unknown }) => h('span', (p.item as { id: string }).id) }
   })
 
 describe('VirtualRows', () => {
