@@ -1,3 +1,5 @@
+import { fleetHandlers } from '../fleet/handlers'
+import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
 
@@ -14,6 +16,8 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.log': (p) => s.jobs.log(p.id),
     'jobs.series': (p) => s.jobs.series(p.id),
     'jobs.resume': (p) => s.jobs.resume(p.id),
-    'jobs.cancel': (p) => s.jobs.cancel(p.id)
+    'jobs.cancel': (p) => s.jobs.cancel(p.id),
+    ...fleetHandlers(s),
+    ...registryHandlers(s)
   }
 }

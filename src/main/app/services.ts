@@ -1,4 +1,6 @@
+import type { BoardDirectory } from '../fleet/directory'
 import type { JobService } from '../fleet/jobs'
+import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
 
@@ -8,4 +10,7 @@ export interface Services {
   events: EventBus
   system: SystemService
   jobs: JobService
+  directory: BoardDirectory
+  /** Datasets, teachers, students and int8 artifacts on disk (see store/types.ts for the interface). */
+  registry: FileRegistry
 }

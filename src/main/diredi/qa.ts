@@ -52,31 +52,16 @@ export function qaGate(q: QaInput): QaReport {
   const lim = q.policy.maxRegressionPts / 100
   const checks: QaCheck[] = []
 
-  const sSet = new Set(guardedStudent)
-  const sBefore = accuracyOver(q.vp.y, q.vp.studentBefore, sSet)
-  const sAfter = accuracyOver(q.vp.y, q.vp.studentAfter, sSet)
-  const sDrop = guardedStudent.length ? sBefore - sAfter : 0
-  checks.push({
-    id: 'student_vp',
-    title: 'Student on V_p, classes the users hold and did not relabel',
-    passed: sDrop <= lim + 1e-12,
-    measured: round4(sDrop * 100),
-    limit: q.policy.maxRegressionPts,
-    detail: guardedStudent.length ? `${pct(sBefore)} -> ${pct(sAfter)} over classes [${guardedStudent}]` : 'no guarded classes (users relabel every class they hold)'
-  })
-
-  const tSet = new Set(guardedTeacher)
-  const tBefore = accuracyOver(q.vp.y, q.vp.teacherBefore, tSet)
-  const tAfter = accuracyOver(q.vp.y, q.vp.teacherAfter, tSet)
-  const tDrop = tBefore - tAfter
-  checks.push({
-    id: 'teacher_vp',
-    title: 'Teacher on V_p, classes nobody relabelled',
-    passed: tDrop <= lim + 1e-12,
-    measured: round4(tDrop * 100),
-    limit: q.policy.maxRegressionPts,
-    detail: `${pct(tBefore)} -> ${pct(tAfter)}`
-  })
+  /** A V_p accuracy over some classes may fall by at most the policy's points. */
+  const regression = (id: 'student_vp' | 'teacher_vp', title: string, classes: number[], before: ArrayLike<number>, after: ArrayLike<number>, none: string): QaCheck => {
+    const set = new Set(classes)
+    const a = accuracyOver(q.vp.y, before, set)
+    const b = accuracyOver(q.vp.y, after, set)
+    const drop = classes.length ? a - b : 0
+    return { id, title, passed: drop <= lim + 1e-12, measured: round4(drop * 100), limit: q.policy.maxRegressionPts, detail: classes.length ? `${pct(a)} -> ${pct(b)} over classes [${classes}]` : none }
+  }
+  checks.push(regression('student_vp', 'Student on V_p, classes the users hold and did not relabel', guardedStudent, q.vp.studentBefore, q.vp.studentAfter, 'no guarded classes (users relabel every class they hold)'))
+  checks.push(regression('teacher_vp', 'Teacher on V_p, classes nobody relabelled', guardedTeacher, q.vp.teacherBefore, q.vp.teacherAfter, 'no guarded classes'))
 
   const fallen = q.boards.filter((b) => b.after !== null && (b.before - b.after) * 100 > q.policy.boardTolerancePts + 1e-9)
   const worst = q.boards.reduce((m, b) => (b.after === null ? m : Math.max(m, (b.before - b.after) * 100)), 0)

@@ -10,7 +10,7 @@ import type { JobInfo } from '../../shared/api/jobs'
 const tmp = () => mkdtempSync(join(tmpdir(), 'diredi-jobs-'))
 
 function counter(svc: JobService) {
-  svc.register<{ n: number }, { sum: number }>({
+  svc.register<{ n: number; hold?: boolean }, { sum: number }>({
     kind: 'count',
     title: (p) => `count to ${p.n}`,
     resumable: true,
@@ -19,6 +19,8 @@ function counter(svc: JobService) {
       const ck = join(ctx.workDir, 'ck')
       if (ctx.resumed) start = Number(readFileSync(ck, 'utf8'))
       for (let i = start; i < p.n; i++) {
+        // a first run of a "holding" job waits at step 150 until it is cancelled, so the test needs no timing
+        if (p.hold && !ctx.resumed && i === 150) await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }))
         if (ctx.signal.aborted) throw ctx.signal.reason
         if (i % 100 === 0) writeFileSync(ck, String(i))
         ctx.progress((i + 1) / p.n, { i })
@@ -59,8 +61,8 @@ describe('JobService', () => {
     const dir = tmp()
     const svc = new JobService(dir, new EventBus())
     counter(svc)
-    const job = await svc.start('count', { n: 20_000 })
-    await new Promise((r) => setTimeout(r, 30))
+    const job = await svc.start('count', { n: 2_000, hold: true })
+    while ((svc.get(job.id).progress ?? 0) < 0.07) await new Promise((r) => setTimeout(r, 5))
     svc.cancel(job.id)
     const c = await svc.wait(job.id)
     expect(c.state).toBe('cancelled')

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { JobInfo, JobLogLine, JobSample } from '../../shared/api/jobs'
 import { AppError, toApiError } from '../app/errors'
 import type { EventBus } from '../app/events'
-import { readJson, sweepTemporaries, writeJsonAtomic } from '../store/atomic'
+import { readJsonLines, readJsonRecords, writeJsonAtomic } from '../store/atomic'
 
 /** What a running job is given: its identity, a cancel signal, and ways to report. */
 export interface JobContext {
@@ -64,21 +64,13 @@ export class JobService {
   async load(): Promise<void> {
     if (this.loaded) return
     this.loaded = true
-    await fs.mkdir(this.dir, { recursive: true })
-    await sweepTemporaries(this.dir)
-    for (const name of await fs.readdir(this.dir)) {
-      if (!name.endsWith('.json')) continue
-      try {
-        const job = await readJson<JobInfo>(join(this.dir, name))
-        if (job.state === 'running' || job.state === 'queued') {
-          job.state = 'interrupted'
-          job.endedAt = new Date().toISOString()
-          await this.persist(job)
-        }
-        this.jobs.set(job.id, job)
-      } catch (e) {
-        console.warn(`skipping unreadable job record ${name}: ${(e as Error).message}`)
+    for (const job of await readJsonRecords<JobInfo>(this.dir)) {
+      if (job.state === 'running' || job.state === 'queued') {
+        job.state = 'interrupted'
+        job.endedAt = new Date().toISOString()
+        await this.persist(job)
       }
+      this.jobs.set(job.id, job)
     }
   }
 
@@ -97,13 +89,13 @@ export class JobService {
 
   async log(id: string): Promise<JobLogLine[]> {
     this.get(id)
-    return readLines<JobLogLine>(join(this.dir, `${id}.log`))
+    return readJsonLines<JobLogLine>(join(this.dir, `${id}.log`))
   }
 
   /** The job's metrics over time (for loss and accuracy curves), oldest first. */
   async series(id: string): Promise<JobSample[]> {
     this.get(id)
-    return readLines<JobSample>(join(this.dir, `${id}.series`))
+    return readJsonLines<JobSample>(join(this.dir, `${id}.series`))
   }
 
   /** Starts a job and returns its record at once; `wait(id)` resolves when it ends. */
@@ -239,23 +231,4 @@ export class JobService {
     for (const [, r] of pending) r.abort.abort(new AppError('CANCELLED', 'the console is shutting down'))
     await Promise.allSettled(pending.map(([, r]) => r.done))
   }
-}
-
-async function readLines<T>(path: string): Promise<T[]> {
-  let text: string
-  try {
-    text = await fs.readFile(path, 'utf8')
-  } catch {
-    return []
-  }
-  const out: T[] = []
-  for (const l of text.split('\n')) {
-    if (!l) continue
-    try {
-      out.push(JSON.parse(l) as T)
-    } catch {
-      // a line torn by a killed process: the rest is still good
-    }
-  }
-  return out
 }

@@ -71,3 +71,42 @@ export async function sweepTemporaries(dir: string): Promise<number> {
   }
   return n
 }
+
+/**
+ * Reads every `<name>.json` record in a folder (created if missing), after sweeping temporaries a killed
+ * writer left. An unreadable record is reported through `onBad` and skipped, never fatal.
+ */
+export async function readJsonRecords<T>(dir: string, onBad: (file: string, e: Error) => void = (f, e) => console.warn(`skipping unreadable record ${f}: ${e.message}`)): Promise<T[]> {
+  await fs.mkdir(dir, { recursive: true })
+  await sweepTemporaries(dir)
+  const out: T[] = []
+  for (const name of await fs.readdir(dir)) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue
+    try {
+      out.push(await readJson<T>(join(dir, name)))
+    } catch (e) {
+      onBad(name, e as Error)
+    }
+  }
+  return out
+}
+
+/** Reads a JSON-lines file; a missing file is empty, and a line torn by a killed process is skipped. */
+export async function readJsonLines<T>(path: string): Promise<T[]> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch {
+    return []
+  }
+  const out: T[] = []
+  for (const l of text.split('\n')) {
+    if (!l) continue
+    try {
+      out.push(JSON.parse(l) as T)
+    } catch {
+      // torn line: the rest is still good
+    }
+  }
+  return out
+}

@@ -1,0 +1,76 @@
+/** Fleet-level records as the API shows them (the board link's own types live in src/shared/wire). */
+
+export interface BoardHistoryEntry {
+  at: string
+  kind: 'seen' | 'lost' | 'flash' | 'rollout' | 'adapt' | 'knowledge' | 'label' | 'error' | 'infer'
+  /** One line for people. */
+  message: string
+  /** Job that did it, if any. */
+  jobId?: string
+  ok?: boolean
+}
+
+export type RolloutBoardState = 'pending' | 'flashing' | 'succeeded' | 'failed' | 'skipped'
+
+export interface RolloutBoard {
+  boardId: string
+  state: RolloutBoardState
+  /** 0..1 while flashing. */
+  progress: number
+  attempts: number
+  error: string | null
+  startedAt: string | null
+  endedAt: string | null
+  /** Wave number (0-based) the board belongs to. */
+  wave: number
+}
+
+export interface RolloutPlan {
+  id: string
+  /** The artifact rolled out (its id and content hash). */
+  artifactId: string
+  artifactHash: string
+  group: string | null
+  concurrency: number
+  /** Boards per wave; a wave starts when the previous one has ended. */
+  waveSize: number
+  /** Stop after this many failures (null: never stop). */
+  abortAfter: number | null
+  state: 'running' | 'succeeded' | 'aborted' | 'cancelled' | 'interrupted' | 'failed'
+  /** Why it stopped, when it stopped early. */
+  reason: string | null
+  boards: RolloutBoard[]
+  createdAt: string
+  endedAt: string | null
+  jobId: string | null
+}
+
+export interface RolloutSummary {
+  total: number
+  succeeded: number
+  failed: number
+  pending: number
+  flashing: number
+  skipped: number
+  /** Seconds left by the mean flash time so far and the concurrency, or null before any flash ended. */
+  etaSeconds: number | null
+}
+
+/** A board as the console knows it, by the unique id it reports in HELLO (not by its port). */
+export interface BoardRecord {
+  id: string
+  /** A name people give it; defaults to the id. */
+  name: string
+  labels: string[]
+  group: string | null
+  boardClass: string | null
+  firmware: string | null
+  protocolVersion: number | null
+  /** Where it was last seen, and when. */
+  port: string | null
+  online: boolean
+  firstSeen: string
+  lastSeen: string
+  /** Free-form facts from the last HELLO (budgets, capabilities, slots), kept as reported. */
+  info: Record<string, unknown>
+}

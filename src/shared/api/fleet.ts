@@ -1,0 +1,47 @@
+import { z } from 'zod'
+import { method } from './define'
+import type { BoardHistoryEntry, BoardRecord, RolloutPlan, RolloutSummary } from './fleet-types'
+
+const BoardId = z.string().min(1).max(128)
+const Label = z.string().min(1).max(64)
+
+export interface RolloutView {
+  plan: RolloutPlan
+  summary: RolloutSummary
+}
+
+export const fleetMethods = {
+  'fleet.boards': method<BoardRecord[]>()(z.object({ group: Label.optional(), label: Label.optional() }).strict(), 'Every board the console has met, by stable id'),
+  'fleet.board': method<BoardRecord>()(z.object({ id: BoardId }).strict(), 'One board'),
+  'fleet.history': method<BoardHistoryEntry[]>()(z.object({ id: BoardId, limit: z.number().int().positive().max(100_000).optional() }).strict(), "A board's history: sightings, flashes, rollouts, jobs"),
+  'fleet.label': method<BoardRecord>()(
+    z.object({ id: BoardId, name: Label.optional(), labels: z.array(Label).max(32).optional(), group: Label.nullable().optional() }).strict(),
+    'Name, label or group a board'
+  ),
+  'fleet.groups': method<string[]>()(z.object({}).strict(), 'Board groups in use')
+}
+
+/** Rollout methods: spread into the contract by the composition that has a board link to flash with. */
+export const rolloutMethods = {
+  'fleet.rollout': method<{ jobId: string; boards: number }>()(
+    z
+      .object({
+        artifactId: z.string().min(1),
+        group: Label.optional(),
+        boards: z.array(BoardId).min(1).max(10_000).optional(),
+        concurrency: z.number().int().min(1).max(256).default(4),
+        waveSize: z.number().int().min(1).optional(),
+        abortAfter: z.number().int().min(1).nullable().default(null)
+      })
+      .strict()
+      .refine((r) => (r.group === undefined) !== (r.boards === undefined), { message: 'name either a group or a list of boards' }),
+    'Flash an artifact to a group in waves, stopping at a failure threshold'
+  ),
+  'fleet.rollouts': method<RolloutView[]>()(z.object({}).strict(), 'Rollouts, newest first, with per-board state'),
+  'fleet.rolloutGet': method<RolloutView>()(z.object({ id: z.string().min(1) }).strict(), 'One rollout')
+}
+
+export interface FleetEvents {
+  'fleet.rollout': RolloutView
+  'fleet.board': BoardRecord
+}
