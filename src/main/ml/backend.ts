@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { BackendInfo, BackendName } from '../../shared/api/system'
@@ -57,6 +58,9 @@ export function initBackend(): Promise<BackendName> {
     // tfjs-core's Node bundle has no gradient functions; tfjs-layers' bundle registers all of them (into
     // the registry the two share through a global), which is how the umbrella @tensorflow/tfjs gets them.
     await import('@tensorflow/tfjs-layers')
+    // No console banners from tfjs (the "install tfjs-node" greeting, platform notices): they would land
+    // in the CLI's output; what the engine has to say goes to job logs.
+    tf.env().set('PROD', true)
     const order: BackendName[] = ['tensorflow', 'wasm', 'cpu']
     for (const name of order.slice(order.indexOf(probeBackend().name))) {
       try {
@@ -78,7 +82,18 @@ export function initBackend(): Promise<BackendName> {
   return ready
 }
 
-export function backendInfo(workers: number): BackendInfo {
+/**
+ * Worker threads the engine trains on: every core, at most 4 (data-parallel shards of a batch get too
+ * thin beyond that); `DIREDI_WORKERS` overrides. WASM has no threads in Node, so workers are how
+ * training uses more than one core.
+ */
+export function defaultWorkerCount(): number {
+  const forced = Number(process.env.DIREDI_WORKERS)
+  if (Number.isInteger(forced) && forced > 0) return forced
+  return Math.max(1, Math.min(4, availableParallelism()))
+}
+
+export function backendInfo(workers = defaultWorkerCount()): BackendInfo {
   const p = probeBackend()
   return { name: p.name, fallbacks: p.fallbacks, workers }
 }

@@ -1,10 +1,10 @@
 import type { TrainHyper } from './train/task'
 
 /** Training settings when a request leaves them out (measured on the mnist digits, 8,000/2,000). */
-export const TEACHER_DEFAULTS = { epochs: 10, batchSize: 64, lr: 1e-3, seed: 1, valFraction: 0.1, patience: 3 }
+export const TEACHER_DEFAULTS = { epochs: 15, batchSize: 64, lr: 1e-3, seed: 1, valFraction: 0.1, patience: 4 }
 export const DISTILL_DEFAULTS = { epochs: 20, batchSize: 64, lr: 2e-3, seed: 1, valFraction: 0.1, patience: 4, alpha: 0.3, tau: 4 }
 
-export function hyperFrom(o: { epochs: number; batchSize: number; lr: number; seed: number; alpha?: number; tau?: number; mu?: number }): TrainHyper {
+export function hyperFrom(o: { epochs: number; batchSize: number; lr: number; seed: number; alpha?: number; tau?: number; mu?: number; augment?: boolean }): TrainHyper {
   return {
     epochs: o.epochs,
     batchSize: o.batchSize,
@@ -17,6 +17,7 @@ export function hyperFrom(o: { epochs: number; batchSize: number; lr: number; se
     tau: o.tau ?? 4,
     mu: o.mu ?? 0,
     seed: o.seed,
-    maxSteps: 0
+    maxSteps: 0,
+    augment: o.augment ? 'shift' : 'none'
   }
 }

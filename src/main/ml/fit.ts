@@ -56,7 +56,7 @@ export interface FitResult {
  */
 export async function fit(pool: MlPool, o: FitOptions): Promise<FitResult> {
   const layout = paramLayout(o.spec)
-  const data = prepareData(o.train, { inputShape: o.spec.inputShape, classes: o.spec.classes, valFraction: o.valFraction, seed: o.hyper.seed, sampleWeights: o.sampleWeights, classWeights: o.classWeights, name: o.dataName })
+  const data = await prepareData(o.train, { inputShape: o.spec.inputShape, classes: o.spec.classes, valFraction: o.valFraction, seed: o.hyper.seed, sampleWeights: o.sampleWeights, classWeights: o.classWeights, name: o.dataName })
   if (o.teacher) {
     const t = o.teacher.spec
     if (t.classes !== o.spec.classes || t.inputShape.join() !== o.spec.inputShape.join()) {

@@ -20,6 +20,7 @@ export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, Tea
       const o = { ...TEACHER_DEFAULTS, ...stripUndefined(p) }
       const ds = await ml.registry.datasets.load(p.dataset)
       const spec = defaultTeacherSpec(ds.record.inputShape, ds.record.classes)
+      const augment = p.augment ?? (spec.inputShape.length === 3 && spec.inputShape[0] >= 8 && spec.inputShape[1] >= 8)
       const report = jobReporter(ctx, o.epochs)
       ctx.log(`teacher: ${spec.layers.map((l) => l.type).join(' > ')} on ${ds.record.name} (${ds.train.n} training samples), ${ml.pool.size} workers`)
       return ml.pool.exclusive(async () => {
@@ -28,7 +29,7 @@ export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, Tea
           train: ds.train,
           dataName: ds.record.name,
           teacher: null,
-          hyper: hyperFrom(o),
+          hyper: hyperFrom({ ...o, augment }),
           valFraction: o.valFraction,
           patience: o.patience,
           workDir: ctx.workDir,
@@ -45,7 +46,7 @@ export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, Tea
           name: p.name ?? `teacher-${ds.record.name}`,
           lineage: { datasetId: ds.record.id, jobId: ctx.id },
           metrics: { testAcc: ev.accuracy, ...(best ? { valAcc: best.valAcc } : {}), epochs: r.epochs },
-          meta: { hyper: o, history: r.history, trainedOn: ml.pool.backend }
+          meta: { hyper: { ...o, augment }, history: r.history, trainedOn: ml.pool.backend }
         })
         ctx.log(`teacher ${rec.id}: test accuracy ${(ev.accuracy * 100).toFixed(2)}% after ${r.epochs} epochs`)
         return {

@@ -1,3 +1,4 @@
+import { basename, dirname, resolve } from 'node:path'
 import type { JobInfo } from '../../shared/api/jobs'
 import type { DistillRequest, EvalReport, ModelSummary, StudentPlan, TeacherImportResult, TeacherTrainRequest } from '../../shared/api/ml'
 import type { ModelWeights, SpecModel } from '../../shared/model/spec'
@@ -19,6 +20,13 @@ export interface DistillSetup {
   init: ModelWeights | null
   warmStartId: string | null
   anchor: ModelWeights | null
+}
+
+/** A registry name for an imported model: its folder's name (model.json files are usually alone in one). */
+function defaultImportName(path: string): string {
+  const abs = resolve(path)
+  const base = basename(abs, '.json')
+  return (base === 'model' ? basename(dirname(abs)) : base).slice(0, 100) || 'imported-teacher'
 }
 
 export const footprintInfo = (f: Footprint) => ({ ...f, weightsKb: kb(f.weightBytes), ramKb: kb(f.ramBytes) })
@@ -55,7 +63,7 @@ export class MlService {
       ds = await this.registry.datasets.load(p.dataset)
       checkFits(model, `the model in ${p.path}`, ds)
     }
-    const rec = await this.registry.models.put('teacher', model, { name: p.name ?? `imported-${Date.now().toString(36)}`, lineage: { imported: p.path, ...(ds ? { datasetId: ds.record.id } : {}) } })
+    const rec = await this.registry.models.put('teacher', model, { name: p.name ?? defaultImportName(p.path), lineage: { imported: p.path, ...(ds ? { datasetId: ds.record.id } : {}) } })
     let evaluation: EvalReport | null = null
     if (ds) {
       const d = ds

@@ -30,7 +30,15 @@ const Budget = {
   family: StudentFamily.optional()
 }
 
-export const TeacherTrainParams = z.object({ dataset: Ref, name: Name.optional(), ...Training }).strict()
+export const TeacherTrainParams = z
+  .object({
+    dataset: Ref,
+    name: Name.optional(),
+    ...Training,
+    /** Shift each training image by up to 2 pixels each epoch (default: on for image datasets). */
+    augment: z.boolean().optional()
+  })
+  .strict()
 export const TeacherImportParams = z.object({ path: z.string().min(1).max(4096), name: Name.optional(), dataset: Ref.optional() }).strict()
 export const DistillParams = z
   .object({

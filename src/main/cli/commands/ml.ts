@@ -50,10 +50,14 @@ export function registerMl(program: Command, ctx: CliContext): void {
   const teacher = program.command('teacher').description('train or import teacher models')
   trainingOptions(teacher.command('train').description('train a teacher (a CNN for images, an MLP otherwise) on a dataset'))
     .option('--dataset <ref>', 'dataset id or name')
-    .action(async (o: TrainingFlags & { dataset?: string }) => {
+    .option('--no-augment', 'do not shift the training images (shifting is on for image datasets)')
+    .action(async (o: TrainingFlags & { dataset?: string; augment?: boolean }) => {
       await runJob<TeacherTrainResult>(
         ctx,
-        (app) => (o.resume ? app.router.invoke('jobs.resume', { id: o.resume }) : app.router.invoke('teacher.train', { dataset: need(o.dataset, '--dataset <ref>', o), ...training(o) })),
+        (app) =>
+          o.resume
+            ? app.router.invoke('jobs.resume', { id: o.resume })
+            : app.router.invoke('teacher.train', { dataset: need(o.dataset, '--dataset <ref>', o), ...training(o), augment: o.augment === false ? false : undefined }),
         teacherSummary
       )
     })

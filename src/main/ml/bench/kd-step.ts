@@ -59,7 +59,7 @@ export async function measureKdStep(pool: MlPool, o: { teacher: number[]; studen
     runTraining(pool, {
       student,
       data: { x, y, w, teacherLogits: null, train, val: new Int32Array(new SharedArrayBuffer(0)) },
-      hyper: { epochs: Math.ceil(total / 8), batchSize: o.batch, lr: 1e-3, schedule: 'constant', beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 0.3, tau: 4, mu: 0, seed: 1, maxSteps: total },
+      hyper: { epochs: Math.ceil(total / 8), batchSize: o.batch, lr: 1e-3, schedule: 'constant', beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 0.3, tau: 4, mu: 0, seed: 1, maxSteps: total, augment: 'none' },
       patience: 0,
       state,
       liveTeacher

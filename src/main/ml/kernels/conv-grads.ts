@@ -14,14 +14,16 @@
  */
 import {
   backend_util,
+  concat,
   conv2d,
   depthwiseConv2d,
+  fill,
+  matMul,
   mul,
   pad,
   reshape,
   reverse,
   slice,
-  stack,
   stridedSlice,
   sum,
   tidy,
@@ -118,17 +120,26 @@ export function depthwiseBackpropInput(xShape: Shape4, dy: Tensor4D, filter: Ten
   })
 }
 
-/** dL/dW of depthwiseConv2d(x, W). x [n,h,w,c], dy [n,oh,ow,c·m] -> [kh,kw,c,m]. */
+/**
+ * dL/dW of depthwiseConv2d(x, W). x [n,h,w,c], dy [n,oh,ow,c·m] -> [kh,kw,c,m]. Per filter tap, the
+ * tap's strided slice of the padded input times dy, summed over batch and space by a product with a
+ * row of ones (XNNPACK's fast path, where a reduction over the outer axis would transpose first).
+ */
 export function depthwiseBackpropFilter(x: Tensor4D, dy: Tensor4D, filterShape: Shape4, strides: number | [number, number], p: Pad, dilations: number | [number, number] = 1): Tensor4D {
   return tidy(() => {
     const info = convInfo(x.shape, filterShape, strides, dilations, p, true)
     const [kh, kw, c, m] = filterShape
     const rows = info.batchSize * info.outHeight * info.outWidth
-    const d = reshape(dy, [rows, c, m])
+    const d = m === 1 ? reshape(dy, [rows, c]) : reshape(dy, [rows, c, m])
+    const ones = fill([1, rows], 1)
     const tap = tapSlicer(x, info)
     const parts: Tensor[] = []
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) parts.push(sum(mul(reshape(tap(i, j), [rows, c, 1]), d), 0))
-    return reshape(stack(parts), filterShape)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const t = m === 1 ? reshape(tap(i, j), [rows, c]) : reshape(tap(i, j), [rows, c, 1])
+        parts.push(matMul(ones, reshape(mul(t, d), [rows, c * m])))
+      }
+    return reshape(concat(parts, 0), filterShape)
   })
 }
 

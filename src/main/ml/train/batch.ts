@@ -23,6 +23,43 @@ export function gatherRows(x: Float32Array, rows: ArrayLike<number>, spec: Model
   return tensor(out, [rows.length, ...spec.inputShape])
 }
 
+/** A well-mixed 32-bit hash of three integers (for reproducible per-sample randomness). */
+function mix(a: number, b: number, c: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(c + 0x27d4eb2f, 0x165667b1)
+  h ^= h >>> 15
+  h = Math.imul(h, 0x2c1b3c6d)
+  h ^= h >>> 12
+  h = Math.imul(h, 0x297a2d39)
+  return (h ^ (h >>> 15)) >>> 0
+}
+
+/** The (dy, dx) shift, each in -2..2, of sample `row` in epoch `epoch`. */
+export function shiftOf(seed: number, epoch: number, row: number): [number, number] {
+  const r = mix(seed, epoch, row)
+  return [(r % 5) - 2, ((r >>> 8) % 5) - 2]
+}
+
+/**
+ * Like gatherRows, each image moved by (dy, dx) in -2..2 pixels, zeros filling in. The shift of a
+ * sample depends only on (seed, epoch, row), so every worker count and every resumed run sees the same.
+ */
+export function gatherRowsShifted(x: Float32Array, rows: ArrayLike<number>, spec: ModelSpec, seed: number, epoch: number): Tensor {
+  const [h, w, c] = spec.inputShape
+  const f = h * w * c
+  const out = new Float32Array(rows.length * f)
+  for (let i = 0; i < rows.length; i++) {
+    const [dy, dx] = shiftOf(seed, epoch, rows[i])
+    const src = rows[i] * f
+    const dst = i * f
+    for (let yy = Math.max(0, dy); yy < Math.min(h, h + dy); yy++) {
+      const from = src + ((yy - dy) * w + Math.max(0, -dx)) * c
+      const to = dst + (yy * w + Math.max(0, dx)) * c
+      out.set(x.subarray(from, from + (w - Math.abs(dx)) * c), to)
+    }
+  }
+  return tensor(out, [rows.length, ...spec.inputShape])
+}
+
 /** Labels of `rows` as one-hot rows [n, classes], and their weights [n]. */
 export function labelsOf(y: Int32Array, w: Float32Array, rows: ArrayLike<number>, classes: number): { oneHot: Tensor2D; weights: Tensor1D; labels: Int32Array } {
   const oh = new Float32Array(rows.length * classes)

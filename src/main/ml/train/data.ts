@@ -26,12 +26,16 @@ export interface PrepareOptions {
 const sharedF32 = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4))
 const sharedI32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4))
 
+const CHUNK = 1 << 19
+/** Lets the event loop run between chunks of a long copy or check (a job's start must not stall the UI). */
+const breathe = () => new Promise<void>((r) => setImmediate(r))
+
 /**
  * Copies a training split into shared memory for the workers, checks it, folds class weights into the
  * sample weights, and carves a validation part out of it (a seeded shuffle; the test split is never
- * touched by training).
+ * touched by training). Works in chunks, yielding to the event loop between them.
  */
-export function prepareData(s: Samples, o: PrepareOptions): SharedData {
+export async function prepareData(s: Samples, o: PrepareOptions): Promise<SharedData> {
   const f = o.inputShape.reduce((a, b) => a * b, 1)
   const bad = (why: string, what = 'check the dataset or import it again'): never => {
     throw new AppError('DATASET_INVALID', `${o.name}: ${why}; ${what}`)
@@ -43,8 +47,12 @@ export function prepareData(s: Samples, o: PrepareOptions): SharedData {
   if (o.sampleWeights && o.sampleWeights.length !== s.n) throw new AppError('INVALID_INPUT', `${o.sampleWeights.length} sample weights for ${s.n} samples`)
   if (o.classWeights && o.classWeights.length !== o.classes) throw new AppError('INVALID_INPUT', `${o.classWeights.length} class weights for ${o.classes} classes`)
   const x = sharedF32(s.x.length)
-  x.set(s.x)
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) bad(`sample ${Math.floor(i / f)} holds a non-finite value`)
+  for (let lo = 0; lo < x.length; lo += CHUNK) {
+    const hi = Math.min(x.length, lo + CHUNK)
+    x.set(s.x.subarray(lo, hi), lo)
+    for (let i = lo; i < hi; i++) if (!Number.isFinite(x[i])) bad(`sample ${Math.floor(i / f)} holds a non-finite value`)
+    await breathe()
+  }
   const y = sharedI32(s.n)
   y.set(s.y)
   const w = sharedF32(s.n)

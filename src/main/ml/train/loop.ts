@@ -3,7 +3,7 @@ import { Rng } from '../../../shared/random'
 import { forward } from '../model/forward'
 import { paramLayout } from '../model/layout'
 import { adamUpdate, scheduledLr } from './adam'
-import { countCorrect, gatherRows, labelsOf, logitRows, weightTensors } from './batch'
+import { countCorrect, gatherRows, gatherRowsShifted, labelsOf, logitRows, weightTensors } from './batch'
 import { distillLoss } from './loss'
 import { share } from './share'
 import { awaitRelease, barrier } from './sync'
@@ -47,6 +47,9 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
   const steps = stepsPerEpoch(data.train.length, hyper.batchSize)
   const teacher = task.liveTeacher ? { spec: task.liveTeacher.spec, w: weightTensors(paramLayout(task.liveTeacher.spec), task.liveTeacher.params) } : null
   const stepMs: number[] = []
+  const image = student.inputShape.length === 3
+  if (hyper.augment === 'shift' && (!image || data.teacherLogits)) throw new Error('shift augmentation needs image inputs and no cached teacher logits')
+  const shift = hyper.augment === 'shift'
   let t = task.start.t
   let releases = 0
   let done = 0
@@ -61,7 +64,7 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
         const t0 = performance.now()
         const batch = order.subarray(s * hyper.batchSize, Math.min(order.length, (s + 1) * hyper.batchSize))
         const [a, b] = share(batch.length, index, count)
-        gradient(batch.subarray(a, b), batch.length, mine, P)
+        gradient(batch.subarray(a, b), batch.length, mine, P, e)
         if (barrier(state.ctrl, count)) return { reason: 'stopped', epoch: e, step: s, t, stepMs }
         t++
         const lr = scheduledLr(hyper.lr, hyper.schedule, (e * steps + s) / (hyper.epochs * steps))
@@ -111,13 +114,13 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
   }
 
   /** Writes this worker's partial gradient for `rows` (of a batch of `batchSize`) and its counters into `out`. */
-  function gradient(rows: Int32Array, batchSize: number, out: Float32Array, P: number): void {
+  function gradient(rows: Int32Array, batchSize: number, out: Float32Array, P: number, epoch: number): void {
     if (rows.length === 0) {
       out.fill(0)
       return
     }
     tidy(() => {
-      const x = gatherRows(data.x, rows, student)
+      const x = shift ? gatherRowsShifted(data.x, rows, student, hyper.seed, epoch) : gatherRows(data.x, rows, student)
       const { oneHot, weights, labels } = labelsOf(data.y, data.w, rows, classes)
       const tl = teacherLogits(rows, x)
       const w = weightTensors(layout, state.params)

@@ -85,6 +85,7 @@ export async function runTraining(pool: MlPool, o: RunOptions): Promise<RunResul
   if (o.signal?.aborted) cancel()
   o.signal?.addEventListener('abort', cancel)
   const writes: Promise<void>[] = []
+  let writeError: unknown = null
   let early = false
   const task = {
     student: o.student,
@@ -107,7 +108,16 @@ export async function runTraining(pool: MlPool, o: RunOptions): Promise<RunResul
     const stop = early || e.epoch + 1 >= o.hyper.epochs || Boolean(o.signal?.aborted)
     const snap = snapshot({ epoch: e.epoch + 1, step: 0, t: e.t })
     release(ctrl, stop)
-    if (o.onState) writes.push(Promise.resolve(o.onState(snap, 'epoch')))
+    // A checkpoint that cannot be written (disk full) stops the run: going on would lose the work anyway.
+    if (o.onState)
+      writes.push(
+        Promise.resolve()
+          .then(() => o.onState?.(snap, 'epoch'))
+          .catch((e: unknown) => {
+            writeError ??= e
+            cancel()
+          })
+      )
   }
   let outcomes: TrainOutcome[]
   try {
@@ -123,6 +133,7 @@ export async function runTraining(pool: MlPool, o: RunOptions): Promise<RunResul
     o.signal?.removeEventListener('abort', cancel)
   }
   await Promise.all(writes)
+  if (writeError) throw writeError
   const out = outcomes[0]
   const final = snapshot({ epoch: out.epoch, step: out.step, t: out.t })
   const cancelled = out.reason === 'stopped' || (out.reason === 'released' && Boolean(o.signal?.aborted) && !early && out.epoch < o.hyper.epochs)

@@ -21,6 +21,12 @@ export interface TrainHyper {
   seed: number
   /** Stop after this many steps in total (benchmarks); 0: no limit. */
   maxSteps: number
+  /**
+   * Training-time augmentation: 'shift' moves every image sample by a random whole number of pixels
+   * in -2..2 on each axis (zeros fill in), drawn anew each epoch. Only for image inputs [h, w, c], and
+   * only without cached teacher logits (they were computed on the unshifted images).
+   */
+  augment: 'none' | 'shift'
 }
 
 /**

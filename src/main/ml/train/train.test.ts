@@ -26,7 +26,7 @@ const base = (o: Partial<FitOptions> = {}): FitOptions => ({
   train: d.train,
   dataName: 'digits',
   teacher: null,
-  hyper: { epochs: 3, batchSize: 32, lr: 3e-3, schedule: 'cosine', beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 1, tau: 4, mu: 0, seed: 3, maxSteps: 0 },
+  hyper: { epochs: 3, batchSize: 32, lr: 3e-3, schedule: 'cosine', beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 1, tau: 4, mu: 0, seed: 3, maxSteps: 0, augment: 'none' },
   valFraction: 0.1,
   patience: 0,
   ...o
@@ -78,6 +78,22 @@ describe('training on worker threads', () => {
     const lines: string[] = []
     await pool.exclusive(() => fit(pool, base({ workDir, fingerprint: 'b', resume: true, hyper: { ...base().hyper, epochs: 1 }, log: (l) => lines.push(l) })))
     expect(lines.join('\n')).toMatch(/other settings; starting afresh/)
+  })
+
+  it('trains on the CPU backend too when it is forced (DIREDI_BACKEND=cpu)', async () => {
+    const before = process.env.DIREDI_BACKEND
+    process.env.DIREDI_BACKEND = 'cpu'
+    const cpu = new MlPool(2)
+    try {
+      const small = mnistDigits(600, 100)
+      const r = await cpu.exclusive(() => fit(cpu, base({ train: small.train, hyper: { ...base().hyper, epochs: 1 } })))
+      expect(cpu.backend).toBe('cpu')
+      expect(r.history).toHaveLength(1)
+    } finally {
+      if (before === undefined) delete process.env.DIREDI_BACKEND
+      else process.env.DIREDI_BACKEND = before
+      await cpu.dispose()
+    }
   })
 
   it('refuses bad data and settings with clear errors', async () => {

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads'
-import { availableParallelism } from 'node:os'
 import type { BackendName } from '../../../shared/api/system'
 import type { ErrorCode } from '../../../shared/api/errors'
 import { AppError } from '../../app/errors'
+import { defaultWorkerCount } from '../backend'
 import { workerEntry } from '../../app/entries'
 import type { TrainEvent } from '../train/task'
 import type { Reply, Request, Results, WireError } from './protocol'
@@ -19,13 +19,6 @@ interface Pending {
 interface Slot {
   worker: Worker
   pending: Map<number, Pending>
-}
-
-/** Worker threads for training: both cores of a two-core machine, at most 4 (DIREDI_WORKERS overrides). */
-export function defaultWorkerCount(): number {
-  const forced = Number(process.env.DIREDI_WORKERS)
-  if (Number.isInteger(forced) && forced > 0) return forced
-  return Math.max(1, Math.min(4, availableParallelism()))
 }
 
 function fromWire(e: WireError): Error {
