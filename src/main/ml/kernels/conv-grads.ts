@@ -1,35 +1,29 @@
 /**
  * Convolution gradient kernels for the WASM backend, built from kernels it has and runs fast
- * (XNNPACK forward convolutions, pad, slice, transpose), for NHWC, any stride and padding, dilation 1:
+ * (XNNPACK forward convolutions, pad, slice, transpose, sum), for NHWC, any stride and padding, dilation 1:
  *
  * - `Conv2DBackpropFilter` (missing in WASM) and `Conv2DBackpropInput` (present but slow): each as one
  *   forward convolution on rearranged tensors (see the functions).
  * - `DepthwiseConv2dNativeBackpropInput` (missing): the transposed convolution as a forward one: dy is
  *   dilated by the stride, padded so the correlation is "full", and convolved depthwise with the
  *   spatially flipped filter; channel multipliers are summed out.
- * - `DepthwiseConv2dNativeBackpropFilter` (missing): per filter tap, a strided slice of the padded
- *   input times dy, reduced over batch and space: dW[kh,kw,c,m] = Σ xpad[n, oh·sh+kh, ow·sw+kw, c] · dy[n,oh,ow,c·M+m].
+ * - `DepthwiseConv2dNativeBackpropFilter` (missing): dW[kh,kw,c,m] = Σ xpad[n, oh·sh+kh, ow·sw+kw, c] · dy[n,oh,ow,c·M+m]
+ *   as one dilated depthwise convolution with the batch folded into the channels.
  *
  * The functions take and return tensors, so they run (and are tested) on any backend.
  */
 import {
   backend_util,
-  concat,
   conv2d,
   depthwiseConv2d,
-  fill,
-  matMul,
-  mul,
   pad,
   reshape,
   reverse,
   slice,
-  stridedSlice,
   sum,
   tidy,
   transpose,
   type Rank,
-  type Tensor,
   type Tensor4D
 } from '@tensorflow/tfjs-core'
 
@@ -40,18 +34,6 @@ function convInfo(xShape: Shape4, filterShape: Shape4, strides: number | [number
   const d = typeof dilations === 'number' ? [dilations, dilations] : dilations
   if (d[0] !== 1 || d[1] !== 1) throw new Error(`convolution gradients support dilation 1 only, got [${d}]`)
   return backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, p, undefined, depthwise, 'channelsLast')
-}
-
-/** x padded by the convolution's padding, and the strided slice of it that filter tap (i, j) sees: [n, oh, ow, c]. */
-function tapSlicer(x: Tensor4D, info: backend_util.Conv2DInfo): (i: number, j: number) => Tensor4D {
-  const { top, bottom, left, right } = info.padInfo
-  const xp = top || bottom || left || right ? pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info
-  const [n, , , c] = x.shape
-  return (i, j) =>
-    sh === 1 && sw === 1
-      ? slice(xp, [0, i, j, 0], [n, oh, ow, c])
-      : (stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, c], [1, sh, sw, 1]) as Tensor4D)
 }
 
 /**
@@ -121,25 +103,26 @@ export function depthwiseBackpropInput(xShape: Shape4, dy: Tensor4D, filter: Ten
 }
 
 /**
- * dL/dW of depthwiseConv2d(x, W). x [n,h,w,c], dy [n,oh,ow,c·m] -> [kh,kw,c,m]. Per filter tap, the
- * tap's strided slice of the padded input times dy, summed over batch and space by a product with a
- * row of ones (XNNPACK's fast path, where a reduction over the outer axis would transpose first).
+ * dL/dW of depthwiseConv2d(x, W). x [n,h,w,c], dy [n,oh,ow,c·m] -> [kh,kw,c,m]. As one depthwise
+ * convolution with the batch folded into the channels and dy as the filter, dilated by the stride:
+ *   depthwise(xpadᵀ [1,hp,wp,c·n], dyᵀ [oh,ow,c·n,m], dilation s)[0,kh,kw,(c,n,m)], summed over n.
+ * (The per-tap strided slices it replaces were measured ~10x slower on WASM.)
  */
 export function depthwiseBackpropFilter(x: Tensor4D, dy: Tensor4D, filterShape: Shape4, strides: number | [number, number], p: Pad, dilations: number | [number, number] = 1): Tensor4D {
   return tidy(() => {
     const info = convInfo(x.shape, filterShape, strides, dilations, p, true)
     const [kh, kw, c, m] = filterShape
-    const rows = info.batchSize * info.outHeight * info.outWidth
-    const d = m === 1 ? reshape(dy, [rows, c]) : reshape(dy, [rows, c, m])
-    const ones = fill([1, rows], 1)
-    const tap = tapSlicer(x, info)
-    const parts: Tensor[] = []
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        const t = m === 1 ? reshape(tap(i, j), [rows, c]) : reshape(tap(i, j), [rows, c, 1])
-        parts.push(matMul(ones, reshape(mul(t, d), [rows, c * m])))
-      }
-    return reshape(concat(parts, 0), filterShape)
+    const [n] = x.shape
+    const { top, bottom, left, right } = info.padInfo
+    const xp = top || bottom || left || right ? pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x
+    const [, hp, wp] = xp.shape
+    const xt = reshape<Rank.R4>(transpose(xp, [1, 2, 3, 0]), [1, hp, wp, c * n])
+    const { outHeight: oh, outWidth: ow } = info
+    const f = reshape<Rank.R4>(transpose(reshape(dy, [n, oh, ow, c, m]), [1, 2, 3, 0, 4]), [oh, ow, c * n, m])
+    const out = depthwiseConv2d(xt, f, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth])
+    const [, ch, cw] = out.shape
+    const cropped = ch === kh && cw === kw ? out : slice(out, [0, 0, 0, 0], [1, kh, kw, c * n * m])
+    return reshape(sum(reshape(cropped, [kh, kw, c, n, m]), 3), filterShape)
   })
 }
 
