@@ -17,6 +17,11 @@ export interface FitOptions {
   dataName: string
   /** Distil from this teacher's logits (alpha < 1), or train on labels alone (null). */
   teacher: SpecModel | null
+  /**
+   * Soft targets given directly instead of a teacher: logits (rows of the training split · classes),
+   * e.g. z_T(x) + d(x) when knowledge is folded into a teacher (DIREDI.md step 5).
+   */
+  targetLogits?: Float32Array | null
   hyper: TrainHyper
   valFraction: number
   /** Early-stopping patience in epochs (0: train all epochs). */
@@ -57,6 +62,12 @@ export interface FitResult {
 export async function fit(pool: MlPool, o: FitOptions): Promise<FitResult> {
   const layout = paramLayout(o.spec)
   const data = await prepareData(o.train, { inputShape: o.spec.inputShape, classes: o.spec.classes, valFraction: o.valFraction, seed: o.hyper.seed, sampleWeights: o.sampleWeights, classWeights: o.classWeights, name: o.dataName })
+  if (o.teacher && o.targetLogits) throw new AppError('INVALID_INPUT', 'give a teacher or target logits, not both')
+  if (o.targetLogits) {
+    if (o.targetLogits.length !== o.train.n * o.spec.classes) throw new AppError('INVALID_INPUT', `${o.targetLogits.length} target logits for ${o.train.n} samples of ${o.spec.classes} classes`)
+    data.teacherLogits = new Float32Array(new SharedArrayBuffer(o.targetLogits.length * 4))
+    data.teacherLogits.set(o.targetLogits)
+  }
   if (o.teacher) {
     const t = o.teacher.spec
     if (t.classes !== o.spec.classes || t.inputShape.join() !== o.spec.inputShape.join()) {
