@@ -1,4 +1,4 @@
-import { argmaxRow } from './train/batch'
+import { argmaxRow } from './train/argmax'
 
 /** What a model's predictions score against the truth, per class and overall. */
 export interface LabelScores {

@@ -1,6 +1,7 @@
 import { getBackend, tensor, tensor1d, tensor2d, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core'
 import type { ModelSpec } from '../../../shared/model/spec'
 import type { ParamLayout } from '../model/layout'
+export { argmaxRow, countCorrect } from './argmax'
 
 /**
  * A tensor holding a copy of `data`. The WASM backend copies into its heap on upload; the CPU backend
@@ -78,24 +79,4 @@ export function logitRows(t: Float32Array, rows: ArrayLike<number>, classes: num
   const out = new Float32Array(rows.length * classes)
   for (let i = 0; i < rows.length; i++) out.set(t.subarray(rows[i] * classes, rows[i] * classes + classes), i * classes)
   return tensor2d(out, [rows.length, classes])
-}
-
-/** How many rows' largest logit is at their label. logits: row-major [n, classes]. */
-export function countCorrect(logits: Float32Array, labels: Int32Array, classes: number): number {
-  let ok = 0
-  for (let i = 0; i < labels.length; i++) if (argmaxRow(logits, i, classes) === labels[i]) ok++
-  return ok
-}
-
-export function argmaxRow(logits: Float32Array, row: number, classes: number): number {
-  let best = 0
-  let bestV = -Infinity
-  for (let c = 0; c < classes; c++) {
-    const v = logits[row * classes + c]
-    if (v > bestV) {
-      bestV = v
-      best = c
-    }
-  }
-  return best
 }
