@@ -63,6 +63,10 @@ describe('ml API', () => {
     expect(await call('distill.plan', { dataset: 'digits1k', budgetKb: 32, ramKb: 0.5 })).toMatchObject({ ok: false, error: { code: 'BUDGET_UNFITTABLE', message: expect.stringMatching(/KB of RAM/) } })
     expect(await call('distill.start', { teacher: 'random-teacher', dataset: 'digits1k', budgetKb: 8, classWeights: [1, 2, 3] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/classWeights has 3 values; .* 10 classes/) } })
     expect(await call('teacher.import', { path: '/nonexistent/model.json' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    // A warm start that does not fit the budget, an anchor of another architecture.
+    expect(await call('distill.start', { teacher: 'random-teacher', dataset: 'digits1k', budgetKb: 8, warmStart: 'random-teacher' })).toMatchObject({ ok: false, error: { code: 'BUDGET_UNFITTABLE', message: expect.stringMatching(/warm-start model random-teacher needs 18\.\d+ KB/) } })
+    expect(await call('distill.start', { teacher: 'random-teacher', dataset: 'digits1k', budgetKb: 32, family: 'dense', anchor: { model: 'random-teacher', mu: 1 } })).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID', message: expect.stringMatching(/anchor model random-teacher has another architecture/) } })
+    expect(await call('distill.start', { teacher: 'random-teacher', dataset: 'digits1k', budgetKb: 8, sampleWeights: [1, 2] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/sampleWeights has 2 values; .* 1000 training samples/) } })
     expect(app.services.jobs.list()).toHaveLength(0)
   })
 

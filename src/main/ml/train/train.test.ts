@@ -51,6 +51,26 @@ describe('training on worker threads', () => {
     expect(await pool.exclusive(() => accuracy(r.model))).toBeGreaterThan(0.8)
   })
 
+  it('starts from given weights (warm start) and stays near an anchor when the proximal weight is large', async () => {
+    const trained = (await pool.exclusive(() => fit(pool, base()))).model
+    const still = { ...base().hyper, epochs: 1, lr: 1e-6 }
+    const warm = await pool.exclusive(() => fit(pool, base({ init: trained.weights, hyper: still })))
+    const cold = await pool.exclusive(() => fit(pool, base({ hyper: still })))
+    expect(await pool.exclusive(() => accuracy(warm.model))).toBeGreaterThan(0.85)
+    expect(await pool.exclusive(() => accuracy(cold.model))).toBeLessThan(0.5)
+    // Moving on from the trained weights with a high learning rate: the anchor keeps them close.
+    const layout = paramLayout(trained.spec)
+    const a = flatten(layout, trained.weights)
+    const drift = async (mu: number) => {
+      const r = await pool.exclusive(() => fit(pool, base({ init: trained.weights, anchor: trained.weights, hyper: { ...base().hyper, epochs: 1, lr: 1e-2, mu } })))
+      const b = flatten(layout, r.model.weights)
+      return Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]) ** 2, 0))
+    }
+    const free = await drift(0)
+    const held = await drift(50)
+    expect(held).toBeLessThan(free / 2)
+  })
+
   it('learns from soft targets given directly (logits, no teacher model)', async () => {
     const targets = new Float32Array(d.train.n * 10)
     // The right class 4 logits above the rest: soft labels that carry the truth.
