@@ -31,6 +31,8 @@ export interface KdStepFigures {
   workers: number
   backend: string
   flopsPerSample: number
+  /** Worker 0's mean milliseconds per step: its gradient, waiting for the other workers, its share of Adam, the closing barrier. */
+  phaseMs: { gradient: number; wait: number; adam: number; sync: number }
 }
 
 /**
@@ -69,5 +71,7 @@ export async function measureKdStep(pool: MlPool, o: { teacher: number[]; studen
   const ms = times[Math.floor(times.length / 2)]
   const flopsPerSample = kdFlopsPerSample(o.teacher, o.student)
   const sps = (o.batch * 1000) / ms
-  return { samplesPerSecond: Math.round(sps), gflops: +((sps * flopsPerSample) / 1e9).toFixed(2), msPerStep: +ms.toFixed(1), steps: times.length, batch: o.batch, workers: pool.size, backend: pool.backend ?? 'unknown', flopsPerSample }
+  const per = (v: number) => +(v / r.stepMs.length).toFixed(2)
+  const phaseMs = { gradient: per(r.phaseMs.gradient), wait: per(r.phaseMs.wait), adam: per(r.phaseMs.adam), sync: per(r.phaseMs.sync) }
+  return { samplesPerSecond: Math.round(sps), gflops: +((sps * flopsPerSample) / 1e9).toFixed(2), msPerStep: +ms.toFixed(1), steps: times.length, batch: o.batch, workers: pool.size, backend: pool.backend ?? 'unknown', flopsPerSample, phaseMs }
 }

@@ -11,22 +11,18 @@ export interface AdamSettings {
 
 /**
  * One Adam update of params[lo, hi), in place. The gradient is the sum of the workers' partial
- * gradients (`parts[j]` holds worker j's, at the same offsets), added in worker order so every run
- * gives the same bits; the sum is left in parts[0][lo, hi). `t` counts updates from 1. Each worker updates its own range of the shared
+ * gradients (`parts[j]` holds worker j's, at the same offsets), added in the same order every run,
+ * so every run gives the same bits (parts[1..] may be overwritten). `t` counts updates from 1. Each worker updates its own range of the shared
  * vectors, so the whole vector is updated once per step.
  */
 export function adamUpdate(lo: number, hi: number, parts: Float32Array[], params: Float32Array, m: Float32Array, v: Float32Array, t: number, s: AdamSettings, anchor: Float32Array | null): void {
-  // Sum the partial gradients into the first part's range (it is not read again this step), then
-  // update with one tight loop: keeping the hot loop free of array-of-arrays indexing and branches
-  // makes it ~10x faster (measured: 1.3M parameters in ~2 ms instead of ~20 ms).
-  const g = parts[0]
-  for (let j = 1; j < parts.length; j++) {
+  // Beyond two workers, fold the extra partial gradients into the second first; then one tight loop
+  // (no array-of-arrays indexing or branches in it: ~5x faster, memory-bound at ~5 ns a parameter).
+  const g0 = parts[0]
+  const g1 = parts.length > 1 ? parts[1] : null
+  for (let j = 2; j < parts.length; j++) {
     const pj = parts[j]
-    for (let i = lo; i < hi; i++) g[i] += pj[i]
-  }
-  if (anchor && s.mu !== 0) {
-    const mu = s.mu
-    for (let i = lo; i < hi; i++) g[i] += mu * (params[i] - anchor[i])
+    for (let i = lo; i < hi; i++) g1![i] += pj[i]
   }
   const b1 = s.beta1
   const b2 = s.beta2
@@ -35,8 +31,22 @@ export function adamUpdate(lo: number, hi: number, parts: Float32Array[], params
   const step = s.lr / (1 - Math.pow(b1, t))
   const isc2 = 1 / Math.sqrt(1 - Math.pow(b2, t))
   const eps = s.eps
+  const mu = anchor ? s.mu : 0
+  if (g1 && mu === 0) {
+    for (let i = lo; i < hi; i++) {
+      const gi = g0[i] + g1[i]
+      const mi = b1 * m[i] + nb1 * gi
+      const vi = b2 * v[i] + nb2 * gi * gi
+      m[i] = mi
+      v[i] = vi
+      params[i] -= (step * mi) / (Math.sqrt(vi) * isc2 + eps)
+    }
+    return
+  }
   for (let i = lo; i < hi; i++) {
-    const gi = g[i]
+    let gi = g0[i]
+    if (g1) gi += g1[i]
+    if (mu !== 0) gi += mu * (params[i] - anchor![i])
     const mi = b1 * m[i] + nb1 * gi
     const vi = b2 * v[i] + nb2 * gi * gi
     m[i] = mi

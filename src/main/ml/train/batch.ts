@@ -1,4 +1,4 @@
-import { getBackend, tensor, tensor1d, tensor2d, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core'
+import { backend, getBackend, tensor, tensor1d, tensor2d, type DataId, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core'
 import type { ModelSpec } from '../../../shared/model/spec'
 import type { ParamLayout } from '../model/layout'
 export { argmaxRow, countCorrect } from './argmax'
@@ -9,6 +9,29 @@ export { argmaxRow, countCorrect } from './argmax'
  */
 export function upload(data: Float32Array, shape: number[]): Tensor {
   return tensor(getBackend() === 'wasm' ? data : data.slice(), shape)
+}
+
+/** What the WASM backend exposes of its heap (internal to tfjs-backend-wasm 4.x; checked at use). */
+interface WasmHeapBackend {
+  wasm: { HEAPU8: Uint8Array }
+  dataIdMap: { get(id: DataId): { memoryOffset: number } | undefined }
+}
+
+/**
+ * Copies a float32 tensor's values into out[offset..]. On WASM straight from the heap (one copy
+ * instead of dataSync's copy plus ours: ~2 ms a step for a 1.3M-parameter gradient).
+ */
+export function copyOut(t: Tensor, out: Float32Array, offset: number): void {
+  if (getBackend() === 'wasm') {
+    const b = backend() as unknown as Partial<WasmHeapBackend>
+    const entry = b.dataIdMap?.get(t.dataId)
+    const heap = b.wasm?.HEAPU8
+    if (entry && heap && typeof entry.memoryOffset === 'number' && t.dtype === 'float32') {
+      out.set(new Float32Array(heap.buffer, heap.byteOffset + entry.memoryOffset, t.size), offset)
+      return
+    }
+  }
+  out.set(t.dataSync() as Float32Array, offset)
 }
 
 /** The model's weights as tensors, from a flat vector: `name -> tensor`, in layout order. */

@@ -3,7 +3,8 @@ import { Rng } from '../../../shared/random'
 import { forward } from '../model/forward'
 import { paramLayout } from '../model/layout'
 import { adamUpdate, scheduledLr } from './adam'
-import { countCorrect, gatherRows, gatherRowsShifted, labelsOf, logitRows, weightTensors } from './batch'
+import { copyOut, countCorrect, gatherRows, gatherRowsShifted, labelsOf, logitRows, weightTensors } from './batch'
+import { denseGradients, isDenseChain } from './dense-grad'
 import { distillLoss } from './loss'
 import { share } from './share'
 import { awaitRelease, barrier } from './sync'
@@ -47,9 +48,11 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
   const steps = stepsPerEpoch(data.train.length, hyper.batchSize)
   const teacher = task.liveTeacher ? { spec: task.liveTeacher.spec, w: weightTensors(paramLayout(task.liveTeacher.spec), task.liveTeacher.params) } : null
   const stepMs: number[] = []
+  const phaseMs = { gradient: 0, wait: 0, adam: 0, sync: 0 }
   const image = student.inputShape.length === 3
   if (hyper.augment === 'shift' && (!image || data.teacherLogits)) throw new Error('shift augmentation needs image inputs and no cached teacher logits')
   const shift = hyper.augment === 'shift'
+  const denseChain = isDenseChain(student)
   let t = task.start.t
   let releases = 0
   let done = 0
@@ -65,10 +68,13 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
         const batch = order.subarray(s * hyper.batchSize, Math.min(order.length, (s + 1) * hyper.batchSize))
         const [a, b] = share(batch.length, index, count)
         gradient(batch.subarray(a, b), batch.length, mine, P, e)
-        if (barrier(state.ctrl, count)) return { reason: 'stopped', epoch: e, step: s, t, stepMs }
+        const t1 = performance.now()
+        if (barrier(state.ctrl, count)) return { reason: 'stopped', epoch: e, step: s, t, stepMs, phaseMs }
+        const t2 = performance.now()
         t++
         const lr = scheduledLr(hyper.lr, hyper.schedule, (e * steps + s) / (hyper.epochs * steps))
         adamUpdate(lo, hi, parts, state.params, state.m, state.v, t, { lr, beta1: hyper.beta1, beta2: hyper.beta2, eps: hyper.eps, mu: hyper.mu }, state.anchor)
+        const t3 = performance.now()
         if (index === 0) {
           for (let j = 0; j < count; j++) {
             const x = extras(j)
@@ -80,14 +86,19 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
         barrier(state.ctrl, count)
         done++
         if (index === 0) {
-          stepMs.push(performance.now() - t0)
+          const t4 = performance.now()
+          phaseMs.gradient += t1 - t0
+          phaseMs.wait += t2 - t1
+          phaseMs.adam += t3 - t2
+          phaseMs.sync += t4 - t3
+          stepMs.push(t4 - t0)
           const now = performance.now()
           if (now - lastProgress > PROGRESS_MS || s === steps - 1) {
             lastProgress = now
             emit({ type: 'progress', epoch: e, step: s + 1, steps, loss: lossSum / Math.max(1, seen), acc: correct / Math.max(1, seen) })
           }
         }
-        if (hyper.maxSteps > 0 && done >= hyper.maxSteps) return { reason: 'finished', epoch: e, step: s + 1, t, stepMs }
+        if (hyper.maxSteps > 0 && done >= hyper.maxSteps) return { reason: 'finished', epoch: e, step: s + 1, t, stepMs, phaseMs }
       }
       // Validation: each worker its share of the validation rows.
       const [va, vb] = share(data.val.length, index, count)
@@ -106,9 +117,9 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
         }
         emit({ type: 'epoch', epoch: e, trainLoss: lossSum / Math.max(1, seen), trainAcc: correct / Math.max(1, seen), valLoss: vl / Math.max(1, vn), valAcc: vc / Math.max(1, vn), t })
       }
-      if (awaitRelease(state.ctrl, ++releases)) return { reason: 'released', epoch: e + 1, step: 0, t, stepMs }
+      if (awaitRelease(state.ctrl, ++releases)) return { reason: 'released', epoch: e + 1, step: 0, t, stepMs, phaseMs }
     }
-    return { reason: 'finished', epoch: hyper.epochs, step: 0, t, stepMs }
+    return { reason: 'finished', epoch: hyper.epochs, step: 0, t, stepMs, phaseMs }
   } finally {
     if (teacher) dispose([...teacher.w.values()])
   }
@@ -125,16 +136,25 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
       const tl = teacherLogits(rows, x)
       const w = weightTensors(layout, state.params)
       const names = [...w.keys()]
-      let logits: Tensor2D | null = null
-      const f = (...ws: Tensor[]): Scalar => {
-        const byName = new Map(names.map((n, i) => [n, ws[i]]))
-        // kept past valueAndGrads' own scope (the outer tidy still frees it) to count correct answers
-        logits = keep(forward(student, (n) => byName.get(n)!, x))
-        return distillLoss(logits, oneHot, weights, tl, { alpha: tl ? hyper.alpha : 1, tau: hyper.tau, denominator: batchSize })
+      const lossOptions = { alpha: tl ? hyper.alpha : 1, tau: hyper.tau, denominator: batchSize }
+      let logits: Tensor2D
+      let value: Scalar
+      let grads: Tensor[]
+      if (denseChain) {
+        ;({ loss: value, logits, grads } = denseGradients(student, (n) => w.get(n)!, x, oneHot, weights, tl, lossOptions))
+      } else {
+        let kept: Tensor2D | null = null
+        const f = (...ws: Tensor[]): Scalar => {
+          const byName = new Map(names.map((n, i) => [n, ws[i]]))
+          // kept past valueAndGrads' own scope (the outer tidy still frees it) to count correct answers
+          kept = keep(forward(student, (n) => byName.get(n)!, x))
+          return distillLoss(kept, oneHot, weights, tl, lossOptions)
+        }
+        ;({ value, grads } = valueAndGrads(f)([...w.values()]))
+        logits = kept!
       }
-      const { value, grads } = valueAndGrads(f)([...w.values()])
-      for (let i = 0; i < names.length; i++) out.set(grads[i].dataSync() as Float32Array, layout.slots[i].offset)
-      const correct = countCorrect(logits!.dataSync() as Float32Array, labels, classes)
+      for (let i = 0; i < names.length; i++) copyOut(grads[i], out, layout.slots[i].offset)
+      const correct = countCorrect(logits.dataSync() as Float32Array, labels, classes)
       out.set([value.dataSync()[0] * batchSize, correct, rows.length, 0], P)
     })
   }

@@ -48,8 +48,9 @@ export interface RunResult {
   state: TrainState
   /** 'cancelled' when the signal stopped it; the state then holds the exact position to resume. */
   ended: 'finished' | 'early-stopped' | 'cancelled'
-  /** Worker 0's step durations (ms), for benchmarks. */
+  /** Worker 0's step durations and where they went (ms), for benchmarks. */
   stepMs: number[]
+  phaseMs: TrainOutcome['phaseMs']
 }
 
 const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4))
@@ -138,5 +139,5 @@ export async function runTraining(pool: MlPool, o: RunOptions): Promise<RunResul
   const final = snapshot({ epoch: out.epoch, step: out.step, t: out.t })
   const cancelled = out.reason === 'stopped' || (out.reason === 'released' && Boolean(o.signal?.aborted) && !early && out.epoch < o.hyper.epochs)
   if (cancelled && o.onState) await o.onState(final, 'stopped')
-  return { state: final, ended: cancelled ? 'cancelled' : early ? 'early-stopped' : 'finished', stepMs: out.stepMs }
+  return { state: final, ended: cancelled ? 'cancelled' : early ? 'early-stopped' : 'finished', stepMs: out.stepMs, phaseMs: out.phaseMs }
 }

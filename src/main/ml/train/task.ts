@@ -85,6 +85,8 @@ export interface TrainOutcome {
   t: number
   /** Worker 0 only: milliseconds of each step (benchmarks). */
   stepMs: number[]
+  /** Worker 0 only: milliseconds spent per phase over all steps: gradient, waiting for the others, Adam, waiting again. */
+  phaseMs: { gradient: number; wait: number; adam: number; sync: number }
 }
 
 export const stepsPerEpoch = (trainRows: number, batch: number): number => Math.max(1, Math.ceil(trainRows / batch))
