@@ -13,7 +13,6 @@ import { EXTRAS, stepsPerEpoch, type TrainEvent, type TrainOutcome, type TrainTa
 const PROGRESS_MS = 200
 const EVAL_BATCH = 256
 
-
 /** The order of the training rows in epoch `e`: the same in every worker and every resumed run. */
 export function epochOrder(train: Int32Array, seed: number, e: number): Int32Array {
   const order = Int32Array.from(train)
