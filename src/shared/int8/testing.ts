@@ -3,21 +3,12 @@
  * bias and constant is within the ranges the format allows, so they exercise the kernels without any
  * training.
  */
+import { seededRandom } from '../model/random'
 import { inferShapes, type ModelSpec } from '../model/spec'
 import { quantizeMultiplier } from './fixedpoint'
 import { activationClamp, type Int8Layer, type Int8Model } from './model'
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom }
 
 /** A random int8 model of architecture `spec`, the same for the same seed. */
 export function randomInt8Model(spec: ModelSpec, seed = 1): Int8Model {
