@@ -1,4 +1,5 @@
 import type { JobService } from '../fleet/jobs'
+import type { ExportService } from '../ml/export/service'
 import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
@@ -11,4 +12,6 @@ export interface Services {
   jobs: JobService
   /** Datasets, teachers, students and int8 artifacts on disk (see store/types.ts for the interface). */
   registry: FileRegistry
+  /** Int8 artifacts (quantisation, measurements) and model files (ONNX, artifact). */
+  exporter: ExportService
 }

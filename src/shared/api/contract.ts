@@ -8,10 +8,12 @@ import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
 import { type DatasetEvents } from './datasets'
+import { artifactMethods } from './artifacts'
 
 export const methods = {
   ...systemMethods,
-  ...jobMethods
+  ...jobMethods,
+  ...artifactMethods
 } as const
 
 export type Methods = typeof methods

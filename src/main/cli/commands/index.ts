@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerExport } from './export'
 import { registerInfo } from './info'
 import { registerServe } from './serve'
 
@@ -7,4 +8,5 @@ import { registerServe } from './serve'
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerServe(program, ctx)
   registerInfo(program, ctx)
+  registerExport(program, ctx)
 }
