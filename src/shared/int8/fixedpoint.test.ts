@@ -38,6 +38,19 @@ describe('fixed-point arithmetic', () => {
     }
   })
 
+  it('srdhm is exact on both sides of its fast-path limit (|a*b| = 2^52)', () => {
+    for (const b of [2 ** 30, 2 ** 30 + 1, INT32_MAX, -(2 ** 30), INT32_MIN]) {
+      const edge = Math.floor(2 ** 52 / Math.abs(b))
+      for (const a of [edge - 1, edge, edge + 1, -edge - 1, -edge, -edge + 1]) expect(srdhm(a, b), `${a}*${b}`).toBe(srdhmRef(a, b))
+    }
+    const r = rng(5)
+    for (let i = 0; i < 20000; i++) {
+      const a = Math.floor(r() * 2 ** 24) - 2 ** 23
+      const b = Math.floor(r() * 2 ** 31)
+      expect(srdhm(a, b)).toBe(srdhmRef(a, b))
+    }
+  })
+
   it('srdhm saturates INT32_MIN * INT32_MIN and rounds ties toward +infinity (gemmlowp nudge)', () => {
     expect(srdhm(INT32_MIN, INT32_MIN)).toBe(INT32_MAX)
     // a*b / 2^31 = +-0.5 exactly: +0.5 -> 1, -0.5 -> 0 (the nudge is 1 - 2^30 for negatives, then C truncation).

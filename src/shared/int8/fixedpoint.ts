@@ -10,6 +10,8 @@ export const INT32_MAX = 2147483647
 const TWO_31 = 2147483648
 const TWO_16 = 65536
 const TWO_15 = 32768
+const TWO_30 = 1073741824
+const TWO_52 = 2 ** 52
 
 /**
  * gemmlowp SaturatingRoundingDoublingHighMul: the high 32 bits of 2*a*b, rounded half away from zero,
@@ -17,6 +19,10 @@ const TWO_15 = 32768
  * The one overflowing case (a = b = INT32_MIN) saturates to INT32_MAX.
  */
 export function srdhm(a: number, b: number): number {
+  // Fast path: a product below 2^52 in magnitude is exact in a double, and so is adding the nudge and
+  // dividing by 2^31 (a power of two). Accumulators of small layers almost always take it.
+  const ab = a * b
+  if (ab < TWO_52 && ab > -TWO_52) return ((ab + (ab >= 0 ? TWO_30 : 1 - TWO_30)) / TWO_31) | 0 // |0 truncates, and gives +0
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX
   // b = bh * 2^16 + bl with bl in [0, 2^16): every partial product below is exact in a double.
   const bl = b & 0xffff

@@ -7,7 +7,7 @@
  * logits.
  */
 import { clampInt8, roundHalfAwayFromZero } from './fixedpoint'
-import { convKernel, denseKernel, depthwiseKernel, globalAvgPoolKernel, poolKernel, type Scratch } from './kernels'
+import { convKernel, denseKernel, depthwiseKernel, globalAvgPoolKernel, poolKernel, prepareLayer, type PreparedLayer, type Scratch } from './kernels'
 import { isWeighted, outputParams, type Int8Model } from './model'
 import { checkInt8Model } from './validate'
 
@@ -16,6 +16,8 @@ interface Plan {
   sizes: number[]
   /** Zero point of each layer's input. */
   zeroPoints: number[]
+  /** Per weighted layer, its constants prepared for the kernels; null for the others. */
+  prepared: Array<PreparedLayer | null>
   /** Two activation buffers used in turn, each as large as the largest activation. */
   ping: Int8Array
   pong: Int8Array
@@ -44,7 +46,8 @@ function planOf(m: Int8Model): Plan {
     zeroPoints,
     ping: new Int8Array(maxAct),
     pong: new Int8Array(maxAct),
-    scratch: { xs: new Int32Array(maxAct), acc: new Int32Array(maxCh) },
+    prepared: m.layers.map((l) => (isWeighted(l) ? prepareLayer(l) : null)),
+    scratch: { acc: new Int32Array(maxCh) },
     inSize: sizes[0]
   }
   plans.set(m, p)
@@ -105,13 +108,13 @@ function runInto(m: Int8Model, p: Plan, inputs: Int8Array, inAt: number, out: In
     const dst = next.subarray(0, p.sizes[i + 1])
     switch (l.type) {
       case 'dense':
-        denseKernel(l, cur, p.zeroPoints[i], dst, p.scratch)
+        denseKernel(l, p.prepared[i] as PreparedLayer, cur, p.zeroPoints[i], dst, p.scratch)
         break
       case 'conv2d':
-        convKernel(l, inShape, outShape, cur, p.zeroPoints[i], dst, p.scratch)
+        convKernel(l, p.prepared[i] as PreparedLayer, inShape, outShape, cur, p.zeroPoints[i], dst, p.scratch)
         break
       case 'depthwiseConv2d':
-        depthwiseKernel(l, inShape, outShape, cur, p.zeroPoints[i], dst, p.scratch)
+        depthwiseKernel(l, p.prepared[i] as PreparedLayer, inShape, outShape, cur, p.zeroPoints[i], dst, p.scratch)
         break
       case 'maxPool2d':
       case 'avgPool2d':

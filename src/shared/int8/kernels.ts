@@ -6,7 +6,7 @@
  */
 import { padBefore, type Padding } from '../model/spec'
 import { multiplyByQuantizedMultiplier } from './fixedpoint'
-import type { Int8Layer, OutputQuant } from './model'
+import type { Int8Layer, WeightedInt8Layer } from './model'
 
 type Dense = Extract<Int8Layer, { type: 'dense' }>
 type Conv = Extract<Int8Layer, { type: 'conv2d' }>
@@ -15,70 +15,101 @@ type Pool = Extract<Int8Layer, { type: 'maxPool2d' | 'avgPool2d' }>
 
 /** Scratch buffers, sized by the plan to the largest layer. */
 export interface Scratch {
-  /** q_in - zp_in of the current layer's input. */
-  xs: Int32Array
-  /** Per output channel accumulators (depthwise). */
+  /** Per output channel int32 accumulators. */
   acc: Int32Array
 }
 
-/** acc -> int8 output: requantise, add the output zero point, clamp to the fused activation. */
-function requant(acc: number, o: OutputQuant, c: number): number {
-  const v = multiplyByQuantizedMultiplier(acc, o.multiplier[c], o.shift[c]) + o.zeroPoint
-  return v < o.actMin ? o.actMin : v > o.actMax ? o.actMax : v
+/**
+ * A weighted layer's constants in one fixed object shape, built once per model: the kernels then see a
+ * single hidden class whatever model runs (mixed shapes made V8 deoptimise them over and over).
+ * `weights` is re-laid out input-major for dense and conv2d (dense [in][out], conv2d [kh][kw][cin][cout])
+ * so the innermost loop runs over contiguous output channels and a zero input (q_in = zp_in, common
+ * after ReLU and on image borders) is skipped whole; integer sums do not depend on order, so results
+ * are those of the documented formulas. Depthwise weights keep the stored layout.
+ */
+export class PreparedLayer {
+  constructor(
+    readonly weights: Int8Array,
+    readonly bias: Int32Array,
+    readonly multiplier: Int32Array,
+    readonly shift: Int32Array,
+    readonly zeroPoint: number,
+    readonly actMin: number,
+    readonly actMax: number
+  ) {}
 }
 
-function centre(inp: Int8Array, n: number, zp: number, xs: Int32Array): void {
-  for (let i = 0; i < n; i++) xs[i] = inp[i] - zp
-}
-
-export function denseKernel(l: Dense, inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
-  const n = l.inFeatures
-  const w = l.weights
-  const xs = s.xs
-  centre(inp, n, zpIn, xs)
-  for (let c = 0, base = 0; c < l.units; c++, base += n) {
-    let acc = l.bias[c]
-    for (let i = 0; i < n; i++) acc += xs[i] * w[base + i]
-    out[c] = requant(acc, l.output, c)
+export function prepareLayer(l: WeightedInt8Layer): PreparedLayer {
+  let weights = l.weights
+  if (l.type !== 'depthwiseConv2d') {
+    const outC = l.type === 'dense' ? l.units : l.filters
+    const fanIn = l.weights.length / outC
+    weights = new Int8Array(l.weights.length)
+    for (let c = 0; c < outC; c++) for (let j = 0; j < fanIn; j++) weights[j * outC + c] = l.weights[c * fanIn + j]
   }
+  const o = l.output
+  return new PreparedLayer(weights, l.bias, o.multiplier, o.shift, o.zeroPoint | 0, o.actMin | 0, o.actMax | 0)
 }
 
-/** inShape: [h, w, cin]. Padded taps are skipped (they contribute (zp - zp) * w = 0). */
-export function convKernel(l: Conv, inShape: number[], outShape: number[], inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
+/** acc -> int8 output: requantise, add the output zero point, clamp to the fused activation. */
+function requant(acc: number, p: PreparedLayer, c: number): number {
+  const v = multiplyByQuantizedMultiplier(acc, p.multiplier[c], p.shift[c]) + p.zeroPoint
+  return v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v
+}
+
+export function denseKernel(l: Dense, p: PreparedLayer, inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
+  const n = l.inFeatures
+  const units = l.units
+  const acc = s.acc
+  const packed = p.weights
+  const bias = p.bias
+  for (let c = 0; c < units; c++) acc[c] = bias[c]
+  for (let i = 0, base = 0; i < n; i++, base += units) {
+    const x = inp[i] - zpIn
+    if (x === 0) continue
+    for (let c = 0; c < units; c++) acc[c] += x * packed[base + c]
+  }
+  for (let c = 0; c < units; c++) out[c] = requant(acc[c], p, c)
+}
+
+/** inShape: [h, w, cin]. Padded taps are skipped (they add (zp - zp) * w = 0). */
+export function convKernel(l: Conv, p: PreparedLayer, inShape: number[], outShape: number[], inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
   const [h, wd, cin] = inShape
   const [oh, ow, cout] = outShape
   const [kh, kw] = l.kernel
   const [sh, sw] = l.strides
   const pt = padBefore(h, kh, sh, l.padding)
   const pl = padBefore(wd, kw, sw, l.padding)
-  const w = l.weights
-  const xs = s.xs
-  centre(inp, h * wd * cin, zpIn, xs)
+  const acc = s.acc
+  const packed = p.weights
+  const bias = p.bias
   let o = 0
   for (let oy = 0; oy < oh; oy++) {
     const y0 = oy * sh - pt
     for (let ox = 0; ox < ow; ox++) {
       const x0 = ox * sw - pl
-      for (let oc = 0; oc < cout; oc++) {
-        let acc = l.bias[oc]
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = y0 + ky
-          if (iy < 0 || iy >= h) continue
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = x0 + kx
-            if (ix < 0 || ix >= wd) continue
-            const ib = (iy * wd + ix) * cin
-            const wb = ((oc * kh + ky) * kw + kx) * cin
-            for (let ic = 0; ic < cin; ic++) acc += xs[ib + ic] * w[wb + ic]
+      for (let c = 0; c < cout; c++) acc[c] = bias[c]
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = y0 + ky
+        if (iy < 0 || iy >= h) continue
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = x0 + kx
+          if (ix < 0 || ix >= wd) continue
+          const ib = (iy * wd + ix) * cin
+          let wb = (ky * kw + kx) * cin * cout
+          for (let ic = 0; ic < cin; ic++, wb += cout) {
+            const x = inp[ib + ic] - zpIn
+            if (x === 0) continue
+            for (let c = 0; c < cout; c++) acc[c] += x * packed[wb + c]
           }
         }
-        out[o++] = requant(acc, l.output, oc)
       }
+      for (let c = 0; c < cout; c++) out[o++] = requant(acc[c], p, c)
     }
   }
 }
 
-export function depthwiseKernel(l: Depthwise, inShape: number[], outShape: number[], inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
+export function depthwiseKernel(l: Depthwise, p: PreparedLayer, inShape: number[], outShape: number[], inp: Int8Array, zpIn: number, out: Int8Array, s: Scratch): void {
   const [h, wd, cin] = inShape
   const [oh, ow, cout] = outShape
   const [kh, kw] = l.kernel
@@ -86,15 +117,15 @@ export function depthwiseKernel(l: Depthwise, inShape: number[], outShape: numbe
   const mult = l.depthMultiplier
   const pt = padBefore(h, kh, sh, l.padding)
   const pl = padBefore(wd, kw, sw, l.padding)
-  const w = l.weights
-  const { xs, acc } = s
-  centre(inp, h * wd * cin, zpIn, xs)
+  const w = p.weights
+  const bias = p.bias
+  const acc = s.acc
   let o = 0
   for (let oy = 0; oy < oh; oy++) {
     const y0 = oy * sh - pt
     for (let ox = 0; ox < ow; ox++) {
       const x0 = ox * sw - pl
-      for (let c = 0; c < cout; c++) acc[c] = l.bias[c]
+      for (let c = 0; c < cout; c++) acc[c] = bias[c]
       for (let ky = 0; ky < kh; ky++) {
         const iy = y0 + ky
         if (iy < 0 || iy >= h) continue
@@ -103,13 +134,17 @@ export function depthwiseKernel(l: Depthwise, inShape: number[], outShape: numbe
           if (ix < 0 || ix >= wd) continue
           const ib = (iy * wd + ix) * cin
           const wb = (ky * kw + kx) * cout
-          for (let ic = 0, c = 0; ic < cin; ic++) {
-            const x = xs[ib + ic]
-            for (let m = 0; m < mult; m++, c++) acc[c] += x * w[wb + c]
+          if (mult === 1) {
+            for (let c = 0; c < cout; c++) acc[c] += (inp[ib + c] - zpIn) * w[wb + c]
+          } else {
+            for (let ic = 0, c = 0; ic < cin; ic++) {
+              const x = inp[ib + ic] - zpIn
+              for (let m = 0; m < mult; m++, c++) acc[c] += x * w[wb + c]
+            }
           }
         }
       }
-      for (let c = 0; c < cout; c++) out[o++] = requant(acc[c], l.output, c)
+      for (let c = 0; c < cout; c++) out[o++] = requant(acc[c], p, c)
     }
   }
 }
