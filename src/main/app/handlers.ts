@@ -1,4 +1,5 @@
 import { artifactHandlers } from '../ml/export/handlers'
+import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
 
@@ -14,6 +15,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.get': (p) => s.jobs.get(p.id),
     'jobs.log': (p) => s.jobs.log(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
-    ...artifactHandlers(s)
+    ...artifactHandlers(s),
+    ...registryHandlers(s)
   }
 }

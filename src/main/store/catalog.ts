@@ -31,14 +31,23 @@ export async function readCatalog<T>(dir: string, file: string, pick: (json: unk
   })
 }
 
+interface Named {
+  id: string
+  name?: string
+  aliases?: string[]
+}
+
+/** Whether a record answers to `name` (its name or one of its aliases). */
+export const hasName = (r: Named, name: string): boolean => r.name === name || (r.aliases?.includes(name) ?? false)
+
 /**
- * Finds one record by id or by name. `what` names the kind for messages ("dataset"), `hint` says how
+ * Finds one record by id or by name (or alias). `what` names the kind for messages ("dataset"), `hint` says how
  * to list them. Several records with one name (teacher and student both "x"): INVALID_INPUT asking for an id.
  */
-export function pickByRef<T extends { id: string; name?: string }>(records: T[], ref: string, what: string, hint: string): T {
+export function pickByRef<T extends Named>(records: T[], ref: string, what: string, hint: string): T {
   const byId = records.find((r) => r.id === ref)
   if (byId) return byId
-  const byName = records.filter((r) => r.name === ref)
+  const byName = records.filter((r) => hasName(r, ref))
   if (byName.length === 1) return byName[0]
   if (byName.length > 1) throw new AppError('INVALID_INPUT', `several ${what}s are named ${JSON.stringify(ref)} (${byName.map((r) => r.id).join(', ')}); give the id instead`)
   throw new AppError('NOT_FOUND', `no ${what} with id or name ${JSON.stringify(ref)}; ${hint}`)

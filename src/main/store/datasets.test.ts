@@ -5,6 +5,7 @@ import { AppError } from '../app/errors'
 import { openRegistry } from './registry'
 import { synthDataset, tempDir, tinyModel } from './testing/fixtures'
 
+const ls = (d: string) => readdirSync(d).sort()
 const cleanups: Array<() => void> = []
 afterEach(() => cleanups.splice(0).forEach((f) => f()))
 const fresh = async () => {
@@ -57,11 +58,17 @@ describe('registry datasets', () => {
     const { dir, reg } = await fresh()
     const a = await reg.datasets.put(synthDataset('mine'))
     expect(await reg.datasets.put(synthDataset('mine'))).toEqual(a)
-    expect(await reg.datasets.put(synthDataset('another-name'))).toEqual(a) // content addressed: one entry
+    // content addressed: one entry; the second name becomes an alias that look-ups accept
+    const again = await reg.datasets.put(synthDataset('another-name'))
+    expect(again).toEqual({ ...a, aliases: ['another-name'] })
+    expect(await reg.datasets.get('another-name')).toEqual(again)
     const msg = await code(reg.datasets.put(synthDataset('mine', { seed: 7 })))
     expect(msg).toMatch(/^ALREADY_EXISTS: a dataset named "mine" already exists \(ds-[0-9a-f]{12}\) with other content; choose another name/)
-    expect(readdirSync(join(dir, 'registry', 'datasets'))).toEqual([a.id])
-    expect((await reg.datasets.list()).map((d) => d.name)).toEqual(['mine'])
+    expect(await code(reg.datasets.put(synthDataset('another-name', { seed: 7 })))).toMatch(/^ALREADY_EXISTS: a dataset named "another-name" already exists/)
+    const b = await reg.datasets.put(synthDataset('b', { seed: 7 }))
+    expect(await code(reg.datasets.put(synthDataset('b')))).toMatch(/^ALREADY_EXISTS: this content is already in the registry as mine \(ds-\w+\), and the name "b" belongs to another dataset \(ds-\w+\)/)
+    expect(ls(join(dir, 'registry', 'datasets'))).toEqual([a.id, b.id].sort())
+    expect((await reg.datasets.list()).map((d) => d.name)).toEqual(['mine', 'b'])
   })
 
   it('refuses bad content with DATASET_INVALID and writes nothing', async () => {

@@ -1,43 +1,25 @@
-import { promises as fs } from 'node:fs'
 import type { RegistryChange } from '../../shared/api/datasets'
 import { join } from 'node:path'
 import { AppError } from '../app/errors'
-import { pickByRef, readCatalog } from './catalog'
-import { checkInput, countClasses, datasetHash, ownBuffer, type SampleDtype, sampleSize, type StoredSplit, toStored, u8ToFloat } from './dataset-codec'
+import { writeJsonAtomic } from './atomic'
+import { hasName, pickByRef, readCatalog } from './catalog'
+import { datasetHash, type StoredSplit, u8ToFloat } from './dataset-codec'
+import { type DatasetMeta, entryFiles, newMeta, type Prepared, prepare, readEntry, type StoredDataset } from './dataset-entry'
 import { removeEntry, writeEntry } from './entry'
 import type { StoreIo } from './io'
 import type { Mutex } from './lock'
-import { checkName, ID_PREFIX, makeId } from './names'
 import type { DatasetInput, DatasetRecord, LoadedDataset } from './types'
-
-/** meta.json of a dataset entry. */
-interface DatasetMeta {
-  format: 'diredi-dataset'
-  version: 1
-  record: DatasetRecord
-  storage: { dtype: SampleDtype }
-}
-
-/** A dataset as stored (for exporters, which write 8-bit data without a float round trip). */
-export interface StoredDataset {
-  record: DatasetRecord
-  dtype: SampleDtype
-  train: StoredSplit
-  test: StoredSplit
-}
 
 /** Built-in datasets by name, decoded on demand and stored on first use. */
 export type Builtins = Record<string, () => Promise<DatasetInput>>
 
 export type ChangeListener = (change: RegistryChange) => void
 
-const FILES = { trainX: 'train-x.bin', trainY: 'train-y.bin', testX: 'test-x.bin', testY: 'test-y.bin' }
 const HINT = 'list them with `diredi dataset list`'
 
-/**
- * Datasets under <registry>/datasets/<id>/: meta.json, train-x.bin, train-y.bin, test-x.bin, test-y.bin
- * (x as uint8 or float32, y as int32, little-endian, row-major, one sample after another).
- */
+export type { StoredDataset }
+
+/** Datasets under <registry>/datasets/<id>/ (layout: dataset-entry.ts). */
 export class DatasetStore {
   constructor(
     readonly dir: string,
@@ -66,29 +48,7 @@ export class DatasetStore {
 
   /** The stored samples and labels, as they are on disk. */
   async readStored(ref: string): Promise<StoredDataset> {
-    const meta = await this.meta(ref)
-    const { record } = meta
-    const { dtype } = meta.storage
-    const size = sampleSize(record.inputShape)
-    const dir = join(this.dir, record.id)
-    const read = async (file: string, n: number, bytesPer: number) => {
-      const b = await fs.readFile(join(dir, file))
-      if (b.byteLength !== n * bytesPer) {
-        throw new AppError('DATASET_INVALID', `dataset ${record.name} (${record.id}): ${file} holds ${b.byteLength} bytes, expected ${n * bytesPer}; the entry was damaged outside the console: remove it and import again`)
-      }
-      return ownBuffer(b)
-    }
-    const bx = dtype === 'uint8' ? 1 : 4
-    const split = async (n: number, fx: string, fy: string): Promise<StoredSplit> => {
-      const xb = await read(fx, n * size, bx)
-      return { x: dtype === 'uint8' ? new Uint8Array(xb) : new Float32Array(xb), y: new Int32Array(await read(fy, n, 4)), n }
-    }
-    return {
-      record,
-      dtype,
-      train: await split(record.splits.train, FILES.trainX, FILES.trainY),
-      test: await split(record.splits.test, FILES.testX, FILES.testY)
-    }
+    return readEntry(join(this.dir, (await this.meta(ref)).record.id))
   }
 
   /** Recomputes the content hash from the stored files; true when it matches the record. */
@@ -103,18 +63,16 @@ export class DatasetStore {
   }
 
   private async putLocked(p: Prepared): Promise<DatasetRecord> {
-    const { input, stored, hash, id } = p
+    const { input, stored, id } = p
     let metas = await this.metas()
-    const same = metas.find((m) => m.record.id === id)
-    if (same) return same.record
     // A built-in's name always means the built-in content: materialise it first so a clash is refused.
-    if (input.format !== 'builtin' && this.builtins[input.name] && !metas.some((m) => m.record.name === input.name)) {
+    if (input.format !== 'builtin' && this.builtins[input.name] && !metas.some((m) => hasName(m.record, input.name))) {
       await this.materialiseLocked(input.name)
       metas = await this.metas()
-      const again = metas.find((m) => m.record.id === id)
-      if (again) return again.record
     }
-    const taken = metas.find((m) => m.record.name === input.name)
+    const same = metas.find((m) => m.record.id === id)
+    if (same) return this.alias(same, input.name, metas)
+    const taken = metas.find((m) => hasName(m.record, input.name))
     if (taken) {
       throw new AppError(
         'ALREADY_EXISTS',
@@ -122,29 +80,37 @@ export class DatasetStore {
         { existing: taken.record.id }
       )
     }
-    const record: DatasetRecord = {
-      id,
-      name: input.name,
-      hash,
-      format: input.format,
-      inputShape: input.inputShape.slice(),
-      classes: input.classNames.length,
-      classNames: input.classNames.slice(),
-      splits: { train: input.train.n, test: input.test.n },
-      classCounts: countClasses(input.train.y, input.classNames.length),
-      source: input.source.slice(),
-      createdAt: new Date().toISOString()
+    const meta = newMeta(p)
+    const outcome = await writeEntry(this.io, this.dir, id, entryFiles(meta, stored))
+    if (outcome === 'exists') {
+      // Another console wrote the same content first: take its record (and add this name as an alias).
+      const now = await this.metas()
+      const theirs = now.find((m) => m.record.id === id)
+      if (!theirs) throw new AppError('IO_ERROR', `registry entry ${join(this.dir, id)} exists but its meta.json cannot be read; remove that folder and import again`)
+      return this.alias(theirs, input.name, now)
     }
-    const meta: DatasetMeta = { format: 'diredi-dataset', version: 1, record, storage: { dtype: stored.dtype } }
-    const outcome = await writeEntry(this.io, this.dir, id, [
-      [FILES.trainX, stored.train.x],
-      [FILES.trainY, stored.train.y],
-      [FILES.testX, stored.test.x],
-      [FILES.testY, stored.test.y],
-      ['meta.json', JSON.stringify(meta, null, 2) + '\n']
-    ])
-    if (outcome === 'exists') return (await this.meta(id)).record
     this.changed({ kind: 'dataset', id, change: 'added' })
+    return meta.record
+  }
+
+  /**
+   * The same content put under another name: the entry keeps its name and gains the new one as an
+   * alias (meta.json replaced atomically), unless another entry answers to that name already.
+   */
+  private async alias(same: DatasetMeta, name: string, metas: DatasetMeta[]): Promise<DatasetRecord> {
+    const { record } = same
+    if (hasName(record, name)) return record
+    const other = metas.find((m) => hasName(m.record, name))
+    if (other) {
+      throw new AppError(
+        'ALREADY_EXISTS',
+        `this content is already in the registry as ${record.name} (${record.id}), and the name ${JSON.stringify(name)} belongs to another dataset (${other.record.id}); use ${record.name}, or choose another name`,
+        { existing: record.id }
+      )
+    }
+    record.aliases = [...(record.aliases ?? []), name]
+    await writeJsonAtomic(join(this.dir, record.id, 'meta.json'), same)
+    this.changed({ kind: 'dataset', id: record.id, change: 'updated' })
     return record
   }
 
@@ -171,12 +137,13 @@ export class DatasetStore {
   private async meta(ref: string): Promise<DatasetMeta> {
     const metas = await this.metas()
     try {
-      return pickByRef(
-        metas.map((m) => ({ ...m, id: m.record.id, name: m.record.name })),
+      const id = pickByRef(
+        metas.map((m) => m.record),
         ref,
         'dataset',
         HINT
-      )
+      ).id
+      return metas.find((m) => m.record.id === id) as DatasetMeta
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'NOT_FOUND' && this.builtins[ref])) throw e
     }
@@ -186,25 +153,9 @@ export class DatasetStore {
 
   /** Decodes a built-in and stores it under its name; the caller holds the lock. */
   private async materialiseLocked(name: string): Promise<DatasetRecord> {
-    const existing = (await this.metas()).find((m) => m.record.name === name)
+    const existing = (await this.metas()).find((m) => hasName(m.record, name))
     if (existing) return existing.record
     const input = await this.builtins[name]()
     return this.putLocked(prepare({ ...input, name, format: 'builtin' }))
   }
-}
-
-interface Prepared {
-  input: DatasetInput
-  stored: ReturnType<typeof toStored>
-  hash: string
-  id: string
-}
-
-/** Validation, storage form and hash: the CPU part of a put, done before taking the lock. */
-function prepare(input: DatasetInput): Prepared {
-  checkName(input.name, 'dataset')
-  checkInput(input)
-  const stored = toStored(input)
-  const hash = datasetHash(input.inputShape, input.classNames, stored.dtype, stored.train, stored.test)
-  return { input, stored, hash, id: makeId(ID_PREFIX.dataset, hash) }
 }

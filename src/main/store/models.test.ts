@@ -37,8 +37,10 @@ describe('registry models', () => {
     expect(file.tensors.map((t) => t.name)).toEqual(['0/kernel', '0/bias', '1/kernel', '1/bias'])
     const loaded = await reg.models.load('big')
     expect(loaded).toEqual(m)
-    // same content in any order: same id
-    expect((await reg.models.put('teacher', m, { name: 'big', lineage: {} })).id).toBe(r.id)
+    // same content in any order: same record; under another name it gains an alias
+    expect(await reg.models.put('teacher', m, { name: 'big', lineage: {} })).toEqual(r)
+    expect(await reg.models.put('teacher', m, { name: 'large', lineage: {} })).toEqual({ ...r, aliases: ['large'] })
+    expect((await reg.models.get('large')).id).toBe(r.id)
   })
 
   it('keeps teacher and student ids apart, names unique per kind, and asks for an id when a name is shared', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { countParams, type NamedTensor, type SpecModel } from '../../shared/model/spec'
 import { AppError } from '../app/errors'
 import { writeJsonAtomic } from './atomic'
-import { pickByRef, readCatalog } from './catalog'
+import { hasName, pickByRef, readCatalog } from './catalog'
 import { ownBuffer } from './dataset-codec'
 import type { ChangeListener } from './datasets'
 import { writeEntry } from './entry'
@@ -69,8 +69,8 @@ export class ModelStore {
     return this.lock.run(async () => {
       const all = await this.list()
       const same = all.find((r) => r.id === id)
-      if (same) return same
-      const taken = all.find((r) => r.kind === kind && r.name === info.name)
+      if (same) return this.alias(same, info.name, all)
+      const taken = all.find((r) => r.kind === kind && hasName(r, info.name))
       if (taken) {
         throw new AppError('ALREADY_EXISTS', `a ${kind} named ${JSON.stringify(info.name)} already exists (${taken.id}) with other weights; choose another name`, { existing: taken.id })
       }
@@ -95,6 +95,20 @@ export class ModelStore {
       this.changed({ kind: 'model', id, change: 'added' })
       return record
     })
+  }
+
+  /** Same kind and content under another name: the new name becomes an alias (see DatasetStore.alias). */
+  private async alias(same: ModelRecord, name: string, all: ModelRecord[]): Promise<ModelRecord> {
+    if (hasName(same, name)) return same
+    const other = all.find((r) => r.kind === same.kind && hasName(r, name))
+    if (other) {
+      throw new AppError('ALREADY_EXISTS', `this ${same.kind} is already in the registry as ${same.name} (${same.id}), and the name ${JSON.stringify(name)} belongs to another ${same.kind} (${other.id}); choose another name`, { existing: same.id })
+    }
+    const file = await this.file(same.id)
+    file.record.aliases = [...(file.record.aliases ?? []), name]
+    await writeJsonAtomic(join(this.dir, same.id, 'model.json'), file)
+    this.changed({ kind: 'model', id: same.id, change: 'updated' })
+    return file.record
   }
 
   /** Merges metrics and meta into a record; the content (and so the id) stays. model.json is replaced atomically. */

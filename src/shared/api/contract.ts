@@ -7,12 +7,13 @@ import type { z } from 'zod'
 import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
-import { type DatasetEvents } from './datasets'
+import { datasetMethods, type DatasetEvents } from './datasets'
 import { artifactMethods } from './artifacts'
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
+  ...datasetMethods,
   ...artifactMethods
 } as const
 

@@ -23,7 +23,7 @@ export const DatasetImportParams = z
   .object({
     format: z.enum(['idx', 'csv', 'images', 'builtin']),
     paths: z.array(Path).max(4).default([]),
-    /** Registry name; default: the built-in's name, else derived from the first path. */
+    /** Registry name (required for files; a built-in is always stored under its own name). */
     name: z.string().min(1).max(80).optional(),
     /** Share of samples held out as the test split when the files do not bring their own (default 0.2). */
     testFraction: z.number().min(0).max(0.9).optional(),
@@ -34,11 +34,11 @@ export const DatasetImportParams = z
     /** csv: the label column, by header name or 0-based index (default 0, the first). */
     labelColumn: z.union([z.string().min(1).max(200), z.number().int().min(0)]).optional(),
     /** csv: whether the first line is a header (auto: it is when it holds a non-numeric feature). */
-    header: z.enum(['auto', 'yes', 'no']).default('auto'),
+    header: z.enum(['auto', 'yes', 'no']).optional(),
     /** csv: field separator (default ","). */
-    delimiter: z.enum([',', ';', '\t', '|']).default(','),
+    delimiter: z.enum([',', ';', '\t', '|']).optional(),
     /** images: channels kept (auto: gray when every image is gray, else rgb). */
-    color: z.enum(['auto', 'gray', 'rgb']).default('auto'),
+    color: z.enum(['auto', 'gray', 'rgb']).optional(),
     builtin: z.enum(BUILTIN_DATASETS).optional()
   })
   .strict()

@@ -10,6 +10,11 @@ export interface DatasetRecord {
   /** Human name, unique among datasets (`mnist` for the built-in digits). */
   name: string
   /**
+   * Other names this same content was put under later. Content addressing keeps one entry per content,
+   * so a second name becomes an alias; names and aliases are unique together, and look-ups accept both.
+   */
+  aliases?: string[]
+  /**
    * SHA-256 over the decoded samples and labels (format independent): the same samples, labels, shape and
    * class names give the same hash whether they came from IDX, CSV, image folders or the built-in set.
    */
@@ -34,6 +39,8 @@ export interface ModelRecord {
   kind: ModelKind
   /** Unique among models of the same kind. */
   name: string
+  /** Other names the same kind and content was put under later (see DatasetRecord.aliases). */
+  aliases?: string[]
   hash: string
   spec: ModelSpec
   params: number

@@ -48,3 +48,14 @@ export function tinyModel(k = 1): SpecModel {
     weights: { tensors: [t('0/kernel', [4, 3]), t('0/bias', [3]), t('1/kernel', [3, 2]), t('1/bias', [2])] }
   }
 }
+
+/** "CODE: message" of the AppError a promise rejects with ("resolved" if it does not). */
+export async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (e) {
+    const { AppError } = await import('../../app/errors')
+    return e instanceof AppError ? `${e.code}: ${e.message}` : `not an AppError: ${String(e)}`
+  }
+  return 'resolved'
+}
