@@ -56,7 +56,7 @@ describe('diredi export', () => {
     expect(again.stderr).toMatch(/already exists; .*--force.*\[ALREADY_EXISTS\]/)
     const badFormat = diredi(['export', '--model', 'cli-student', '--format', 'tflite', '--out', out])
     expect(badFormat.code).toBe(2)
-    expect(badFormat.stderr).toMatch(/--format takes artifact or onnx/)
+    expect(badFormat.stderr).toMatch(/--format takes artifact, onnx, onnx-int8/)
     const json = diredi(['--json', 'inspect', join(tmp.dir, 'nothing.bin')])
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })

@@ -5,6 +5,13 @@ import { method } from './define'
 const Ref = z.string().min(1).max(200)
 const Path = z.string().min(1).max(4096)
 
+/**
+ * File formats of `models.export`: the int8 artifact boards run; the float model as ONNX; the int8 model
+ * as ONNX QLinear operators (within one int8 step of the artifact's reference outputs).
+ */
+export const EXPORT_FORMATS = ['artifact', 'onnx', 'onnx-int8'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
 /** How int8 activation ranges are calibrated: the extremes, or percentiles that clip outliers. */
 export const CalibrationParams = z
   .object({
@@ -47,14 +54,14 @@ export interface ArtifactBuildResult {
 }
 
 export interface ModelExportResult {
-  format: 'onnx' | 'artifact'
+  format: ExportFormat
   /** Absolute path written (an existing file is replaced only with force). */
   out: string
   bytes: number
   /** SHA-256 of the written file. */
   sha256: string
   modelId: string
-  /** For 'artifact': the registry record and the int8 measurements. */
+  /** For 'artifact' and 'onnx-int8': the registry record and the int8 measurements. */
   artifact?: ArtifactBuildResult
 }
 
@@ -83,7 +90,7 @@ export const artifactMethods = {
     'Decode and check an artifact (stored, or a file) and summarise its layers'
   ),
   'models.export': method<ModelExportResult>()(
-    CalibrationParams.extend({ model: Ref, format: z.enum(['onnx', 'artifact']), out: Path, force: z.boolean().default(false) }).strict(),
-    'Write a model as an ONNX file (float) or an int8 artifact file'
+    CalibrationParams.extend({ model: Ref, format: z.enum(EXPORT_FORMATS), out: Path, force: z.boolean().default(false) }).strict(),
+    'Write a model as an int8 artifact file, a float ONNX file, or its int8 quantisation as QLinear ONNX'
   )
 }

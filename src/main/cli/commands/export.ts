@@ -1,11 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import type { ArtifactInfo, ModelExportResult } from '../../../shared/api/artifacts'
+import { EXPORT_FORMATS, type ArtifactInfo, type ExportFormat, type ModelExportResult } from '../../../shared/api/artifacts'
 import type { CliContext } from '../context'
 import { intOption, numOption } from '../options'
 
 interface ExportOptions {
   model: string
-  format: 'onnx' | 'artifact'
+  format: ExportFormat
   out: string
   dataset?: string
   calibrationSamples: number
@@ -18,11 +18,12 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`
 export function registerExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
-    .description('write a model as an int8 artifact for boards (quantised and measured) or as a float ONNX file')
+    .description('write a model as an int8 artifact for boards (quantised and measured), a float ONNX file, or int8 QLinear ONNX')
     .requiredOption('--model <id>', 'model id or name')
-    .requiredOption('--format <f>', 'artifact | onnx', (v: string) => {
-      if (v !== 'artifact' && v !== 'onnx') throw new InvalidArgumentError(`--format takes artifact or onnx, got "${v}"`)
-      return v
+    .requiredOption('--format <f>', 'artifact (int8, for boards) | onnx (float) | onnx-int8 (QLinear)', (v: string): ExportFormat => {
+      const f = EXPORT_FORMATS.find((x) => x === v)
+      if (!f) throw new InvalidArgumentError(`--format takes ${EXPORT_FORMATS.join(', ')}; got "${v}"`)
+      return f
     })
     .requiredOption('--out <file>', 'file to write')
     .option('--dataset <ref>', "calibration and test data (default: the model's dataset)")
@@ -30,7 +31,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--percentile <p>', 'clip activation ranges at this percentile instead of min/max (e.g. 99.99)', numOption('--percentile', 50.0001, 100))
     .option('--force', 'replace --out if it exists')
     .action(async (o: ExportOptions) => {
-      if (o.format === 'artifact') ctx.note(`quantising ${o.model} with ${o.calibrationSamples} calibration samples...`)
+      if (o.format !== 'onnx') ctx.note(`quantising ${o.model} with ${o.calibrationSamples} calibration samples...`)
       const r = await ctx.withApp((app) =>
         app.router.invoke('models.export', {
           model: o.model,

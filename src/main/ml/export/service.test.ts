@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs'
+import * as ort from 'onnxruntime-node'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeArtifact, encodeArtifact } from '../../../shared/int8/format'
@@ -92,6 +93,12 @@ describe('models.export', () => {
     const o = await app.router.invoke('models.export', { model: modelId, format: 'onnx', out: onnx })
     expect(o.bytes).toBe((await fs.stat(onnx)).size)
     expect(o.artifact).toBeUndefined()
+
+    const q = await app.router.invoke('models.export', { model: modelId, format: 'onnx-int8', out: join(tmp.dir, 'tiny-int8.onnx') })
+    expect(q.artifact?.record.id).toBe(r.artifact?.record.id)
+    const session = await ort.InferenceSession.create(await fs.readFile(q.out))
+    expect(session.outputNames).toEqual(['logits_int8', 'logits'])
+    await session.release()
   })
 
   it('does not replace an existing file unless forced', async () => {

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs'
 import { resolve } from 'node:path'
-import type { ArtifactBuildResult, ArtifactInfo, Int8Report, ModelExportResult } from '../../../shared/api/artifacts'
+import type { ArtifactBuildResult, ArtifactInfo, ExportFormat, Int8Report, ModelExportResult } from '../../../shared/api/artifacts'
 import { ArtifactError } from '../../../shared/int8/errors'
 import { ARTIFACT_FORMAT_VERSION, decodeArtifact } from '../../../shared/int8/format'
 import { isWeighted } from '../../../shared/int8/model'
@@ -16,6 +16,7 @@ import { sha256, writeFileAtomic } from '../../store/atomic'
 import type { DatasetSplit, Registry } from '../../store/types'
 import { quantizeInWorker } from '../quantize/run'
 import { exportOnnx } from './onnx'
+import { exportInt8Onnx } from './onnx-int8'
 
 export interface BuildParams {
   model: string
@@ -26,7 +27,7 @@ export interface BuildParams {
 }
 
 export interface ExportParams extends BuildParams {
-  format: 'onnx' | 'artifact'
+  format: ExportFormat
   out: string
   force: boolean
 }
@@ -95,6 +96,7 @@ export class ExportService {
     } else {
       artifact = await this.buildArtifact(p, signal)
       bytes = await this.registry.artifacts.read(artifact.record.id)
+      if (p.format === 'onnx-int8') bytes = exportInt8Onnx(decodeArtifact(bytes), { name: record.name })
     }
     await writeFileAtomic(out, bytes)
     return { format: p.format, out, bytes: bytes.length, sha256: sha256(bytes), modelId: record.id, ...(artifact ? { artifact } : {}) }
