@@ -54,6 +54,16 @@ export function agreement(a: Int32Array, b: Int32Array): number {
   return a.length ? same / a.length : NaN
 }
 
+/** A float model on x (n * prod(inputShape) floats) against labels y, with the pure-TS forward pass. */
+export function evaluateFloat(model: SpecModel, x: Float32Array, y: Int32Array): ClassificationReport {
+  return classificationReport(argmaxRows(forwardFloat(model, x), model.spec.classes), y, model.spec.classes)
+}
+
+/** An int8 model (float inputs are quantised with its input parameters) against labels y. */
+export function evaluateInt8Only(m: Int8Model, x: Float32Array, y: Int32Array): ClassificationReport {
+  return classificationReport(argmaxRows(runInt8Batch(m, quantizeInput(m, x)), m.classes), y, m.classes)
+}
+
 export interface Int8Evaluation {
   int8: ClassificationReport
   float: ClassificationReport

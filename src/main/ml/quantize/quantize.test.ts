@@ -5,7 +5,7 @@ import { forwardFloat } from '../../../shared/model/forward'
 import { randomInputs, randomSpecModel } from '../../../shared/model/random'
 import type { ModelSpec } from '../../../shared/model/spec'
 import { collectRanges } from './calibrate'
-import { evaluateInt8 } from './evaluate'
+import { evaluateFloat, evaluateInt8, evaluateInt8Only } from './evaluate'
 import { chooseQParams, quantizeModel } from './quantize'
 
 const specs: Record<string, ModelSpec> = {
@@ -75,6 +75,11 @@ describe('post-training quantisation of random models', () => {
       const ev = evaluateInt8(m, model, x, new Int32Array(300))
       expect(ev.meanAbsLogitError / ev.floatLogitRange).toBeLessThan(0.01)
       expect(ev.agreement).toBeGreaterThanOrEqual(0.97)
+      // The stand-alone evaluations give the same figures as the joint one.
+      const labels = Int32Array.from({ length: 300 }, (_, i) => i % spec.classes)
+      const joint = evaluateInt8(m, model, x, labels)
+      expect(evaluateFloat(model, x, labels)).toEqual(joint.float)
+      expect(evaluateInt8Only(m, x, labels)).toEqual(joint.int8)
       // The artifact round trip runs identically.
       const back = decodeArtifact(encodeArtifact(m))
       const q = quantizeInput(m, x)
