@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
 import { BoardDirectory } from '../fleet/directory'
 import { JobService } from '../fleet/jobs'
+import { ExportService } from '../ml/export/service'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
@@ -36,11 +37,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await directory.load()
   const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry }
+  const exporter = new ExportService(registry)
+
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction.
-  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => jobs.dispose()]
+  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => jobs.dispose(), () => exporter.dispose()]
   let disposing: Promise<void> | null = null
   return {
     router,

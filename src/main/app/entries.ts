@@ -32,6 +32,20 @@ export interface EntryPoint {
 }
 
 /**
+ * Where to start a worker thread: `new Worker(w.url, { execArgv: w.execArgv })`. Built code starts the
+ * built entry. From source, a worker cannot take tsx through `--import` (Node 20 does not apply
+ * --import hooks to a worker's own entry), so the worker starts from a one-line bootstrap that
+ * registers tsx inside the worker and then imports the .ts entry.
+ */
+export function workerEntry(name: EntryName): { url: URL; execArgv: string[] } {
+  const ep = entryPoint(name)
+  if (!ep.file.endsWith('.ts')) return { url: pathToFileURL(ep.file), execArgv: ep.execArgv }
+  const api = pathToFileURL(join(packageRoot, 'node_modules', 'tsx', 'dist', 'esm', 'api', 'index.mjs')).href
+  const boot = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(pathToFileURL(ep.file).href)})`
+  return { url: new URL('data:text/javascript,' + encodeURIComponent(boot)), execArgv: [] }
+}
+
+/**
  * Where to start a worker thread or child process. Built code starts built entries; code running from
  * source starts the sources under tsx, so tests exercise the same worker code without a build.
  */

@@ -5,7 +5,8 @@
  */
 export const ENTRIES = {
   cli: 'src/main/cli/main.ts',
-  electron: 'src/main/hosts/electron/main.ts'
+  electron: 'src/main/hosts/electron/main.ts',
+  'quantize-worker': 'src/main/ml/quantize/quantize-worker.ts'
 } as const satisfies Record<string, string>
 
 export type EntryName = keyof typeof ENTRIES

@@ -1,4 +1,5 @@
 import { fleetHandlers } from '../fleet/handlers'
+import { artifactHandlers } from '../ml/export/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
@@ -18,6 +19,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.resume': (p) => s.jobs.resume(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
     ...fleetHandlers(s),
+    ...artifactHandlers(s),
     ...registryHandlers(s)
   }
 }

@@ -1,5 +1,6 @@
 import type { BoardDirectory } from '../fleet/directory'
 import type { JobService } from '../fleet/jobs'
+import type { ExportService } from '../ml/export/service'
 import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
@@ -13,4 +14,6 @@ export interface Services {
   directory: BoardDirectory
   /** Datasets, teachers, students and int8 artifacts on disk (see store/types.ts for the interface). */
   registry: FileRegistry
+  /** Int8 artifacts (quantisation, measurements) and model files (ONNX, artifact). */
+  exporter: ExportService
 }

@@ -9,12 +9,14 @@ import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
 import { fleetMethods, type FleetEvents } from './fleet'
 import { datasetMethods, type DatasetEvents } from './datasets'
+import { artifactMethods } from './artifacts'
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
   ...fleetMethods,
-  ...datasetMethods
+  ...datasetMethods,
+  ...artifactMethods
 } as const
 
 export type Methods = typeof methods

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
 import { registerDataset } from './dataset'
+import { registerExport } from './export'
 import { registerInfo } from './info'
 import { registerModels } from './models'
 import { registerServe } from './serve'
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInfo(program, ctx)
   registerDataset(program, ctx)
   registerModels(program, ctx)
+  registerExport(program, ctx)
 }
