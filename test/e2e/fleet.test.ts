@@ -34,7 +34,7 @@ describe('fleet view', () => {
     await page.goto(server.url)
     await page.getByTestId('nav-fleet').click()
     await page.getByTestId('fleet-count').waitFor()
-    expect(await page.getByTestId('fleet-count').textContent()).toBe('500 of 500 boards, 0 online')
+    await expect.poll(() => page.getByTestId('fleet-count').textContent()).toBe('500 of 500 boards, 0 online')
     expect(await page.locator('[role=row].vrow').count()).toBeLessThan(40)
     await page.screenshot({ path: screenshotPath('fleet.png') })
 
