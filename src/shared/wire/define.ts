@@ -4,11 +4,11 @@ import type { BoardFieldKind, FieldDef, FieldKind } from './fields'
 /** Who may send a message. 'both' is for link-level frames (ACK) that carry no fields. */
 export type Sender = 'console' | 'board' | 'both'
 
-export interface MessageDef<N extends string = string, Fs extends readonly FieldDef[] = readonly FieldDef[]> {
+export interface MessageDef<N extends string = string, Fs extends readonly FieldDef[] = readonly FieldDef[], S extends Sender = Sender> {
   /** The frame's type code. */
   readonly type: number
   readonly name: N
-  readonly from: Sender
+  readonly from: S
   /** Sent with a sequence number and acknowledged (else best effort). */
   readonly reliable: boolean
   readonly channel: Channel
@@ -27,17 +27,17 @@ interface Opts {
 }
 
 /** A message the console sends: may use every field type. */
-export function consoleMessage<const N extends string, const Fs extends readonly FieldDef<FieldKind>[]>(type: number, name: N, fields: Fs, o: Opts): MessageDef<N, Fs> {
+export function consoleMessage<const N extends string, const Fs extends readonly FieldDef<FieldKind>[]>(type: number, name: N, fields: Fs, o: Opts): MessageDef<N, Fs, 'console'> {
   return { type, name, from: 'console', reliable: o.reliable ?? true, channel: o.channel ?? 'data', replyTo: o.replyTo, fields, doc: o.doc }
 }
 
 /** A message a board sends: its fields are limited (by type) to `BoardFieldKind`, which has no sample type. */
-export function boardMessage<const N extends string, const Fs extends readonly FieldDef<BoardFieldKind>[]>(type: number, name: N, fields: Fs, o: Opts): MessageDef<N, Fs> {
+export function boardMessage<const N extends string, const Fs extends readonly FieldDef<BoardFieldKind>[]>(type: number, name: N, fields: Fs, o: Opts): MessageDef<N, Fs, 'board'> {
   return { type, name, from: 'board', reliable: o.reliable ?? true, channel: o.channel ?? 'data', replyTo: o.replyTo, fields, doc: o.doc }
 }
 
 /** A link-level message either side sends, with no fields. */
-export function linkMessage<const N extends string>(type: number, name: N, doc: string): MessageDef<N, readonly []> {
+export function linkMessage<const N extends string>(type: number, name: N, doc: string): MessageDef<N, readonly [], 'both'> {
   return { type, name, from: 'both', reliable: false, channel: 'data', fields: [], doc }
 }
 
