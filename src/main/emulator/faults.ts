@@ -53,17 +53,7 @@ export function parseFaults(spec: string | undefined): FaultSpec {
   return out
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). Faults are reproducible from their seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { rng } from '../../shared/wire/random'
 
 /** Flips bits of `bytes` in place at rate `ber` per bit; returns how many. Skips geometrically, so cost is per error. */
 export function flipBits(bytes: Uint8Array, ber: number, rand: () => number): number {
