@@ -47,6 +47,7 @@ export class AdaptJobs {
       return this.b.fail(v.rid, 'BAD_PROOF', 'this board is paired; re-pairing needs proof of the old key')
     }
     f.key = v.key.slice()
+    this.b.persist()
     this.b.log('info', 'paired: knowledge-signing key stored')
     this.b.sendMsg('PAIRED', { rid: v.rid, boardId: this.b.cfg.boardId })
   }

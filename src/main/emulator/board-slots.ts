@@ -19,6 +19,7 @@ export function flashBegin(b: VirtualBoard, v: MessageValue<'FLASH_BEGIN'>): voi
   const offset = s.state === 'verified' ? s.size : s.written
   b.log('info', resumable ? `slot ${v.slot}: resuming at ${offset} of ${v.size}` : `slot ${v.slot}: writing ${v.size} bytes`)
   if (offset < v.size) b.faultPlan.arm(offset, v.size)
+  b.persist()
   b.sendMsg('FLASH_READY', { rid: v.rid, slot: v.slot, offset, chunkMax: b.cfg.chunkMax })
 }
 
@@ -39,6 +40,7 @@ export function flashEnd(b: VirtualBoard, v: MessageValue<'FLASH_END'>): void {
     if (sameBytes(sha256(s.bytes.subarray(0, s.size)), s.hash)) {
       s.state = 'verified'
       b.log('info', `slot ${v.slot}: verified (${s.size} bytes)`)
+      b.persist()
     } else {
       Object.assign(s, emptySlot(0), { bytes: s.bytes })
       b.log('error', `slot ${v.slot}: SHA-256 mismatch; slot erased`)
@@ -91,6 +93,7 @@ export function confirm(b: VirtualBoard, v: MessageValue<'CONFIRM'>): void {
   b.trial = false
   b.clearTrialTimer()
   b.log('info', `slot ${v.slot}: confirmed`)
+  b.persist()
   b.sendMsg('SLOTS', { rid: v.rid, ...b.slotsValue() })
 }
 

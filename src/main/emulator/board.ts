@@ -65,6 +65,8 @@ export interface BoardEnv {
   /** Pulls the cable for `ms`, then plugs it back (a virtual bus or socat knows how). */
   unplug(ms: number): void
   link?: Partial<LinkOptions>
+  /** Called after the flash (slots, key, boot count) changed, to keep it (persist.ts). */
+  persist?(flash: BoardFlash): void
 }
 
 /** Firmware-side counters (besides the link's). */
@@ -146,6 +148,12 @@ export class VirtualBoard {
     this.link.reset(0)
     this.trial = false
     this.bootActive()
+    this.persist()
+  }
+
+  /** Tells the environment the flash changed (it may keep it on disk). */
+  persist(): void {
+    this.env.persist?.(this.flash)
   }
 
   /** Runs the confirmed slot, if its content still hashes to what was confirmed. */
