@@ -57,7 +57,7 @@ export async function flashArtifact(session: BoardSession, artifact: Uint8Array,
   const hash = sha256(artifact)
   const started = performance.now()
   const maxAttempts = opts.maxAttempts ?? 50
-  const st = { attempts: 0, resumes: 0, transferMs: 0, verifyFailures: 0, chunk: opts.chunkBytes ?? 2048, sent: 0 }
+  const st = { attempts: 0, resumes: 0, transferMs: 0, verifyFailures: 0, chunk: opts.chunkBytes ?? session.flashChunk, sent: 0 }
   let lastError = ''
   const progress = (phase: FlashPhase) => opts.onProgress?.({ phase, sent: st.sent, total: artifact.length, attempt: st.attempts })
   for (;;) {
@@ -114,7 +114,7 @@ async function attempt(
   if (begin.offset > 0 && begin.offset < artifact.length) st.resumes++
   st.sent = begin.offset
   progress('transfer')
-  await transfer(s, artifact, target, begin.offset, Math.min(begin.chunkMax, st.chunk), st, progress)
+  await transfer(s, artifact, target, begin.offset, begin.chunkMax, st, progress)
 
   progress('verify')
   const end = await s.request('FLASH_END', { slot: target }, ['FLASH_RESULT'])
@@ -153,7 +153,14 @@ async function attempt(
   return result(target, false, g.inputs.length)
 }
 
-/** Streams the artifact from `offset`; the link keeps its window full and resends what the line loses. */
+/**
+ * Streams the artifact from `offset`. At most 16 KB (and 12 chunks) are unacknowledged, so the frame
+ * size follows what the line does now: the share of our frames that had to be resent over the last few
+ * acknowledged chunks halves it (over 15%) or doubles it back (under 3%), between 128 bytes and chunkMax.
+ */
+const MAX_INFLIGHT = 12
+const MAX_INFLIGHT_BYTES = 16 * 1024
+
 async function transfer(
   s: BoardSession,
   artifact: Uint8Array,
@@ -165,33 +172,37 @@ async function transfer(
 ): Promise<void> {
   const t0 = performance.now()
   const inflight: Promise<void>[] = []
-  let chunk = chunkMax
-  let mark = { frames: s.counters.framesOut, resent: s.counters.retransmits, at: offset }
+  let chunk = Math.min(chunkMax, st.chunk)
+  let acked = 0
+  let mark = { acked: 0, resent: s.counters.retransmits }
+  const adapt = () => {
+    if (acked - mark.acked < 4) return
+    const resent = s.counters.retransmits - mark.resent
+    const lossRate = resent / (acked - mark.acked + resent)
+    if (lossRate > 0.15) chunk = Math.max(128, chunk >> 1)
+    else if (lossRate < 0.03) chunk = Math.min(chunkMax, chunk * 2)
+    mark = { acked, resent: s.counters.retransmits }
+  }
   try {
     for (let off = offset; off < artifact.length; ) {
       const n = Math.min(chunk, artifact.length - off)
       const end = off + n
       inflight.push(
         s.post('FLASH_DATA', { slot, offset: off, data: artifact.subarray(off, end) }).then(() => {
+          acked++
           st.sent = Math.max(st.sent, end)
+          adapt()
           progress('transfer')
         })
       )
       off = end
-      if (inflight.length >= 48) await inflight.shift()
-      // Adapt the frame size to the line: long frames lose more to bit errors.
-      if (off - mark.at >= 32 * chunk) {
-        const c = s.counters
-        const lossRate = (c.retransmits - mark.resent) / Math.max(1, c.framesOut - mark.frames)
-        if (lossRate > 0.2) chunk = Math.max(256, chunk >> 1)
-        else if (lossRate < 0.03) chunk = Math.min(chunkMax, chunk * 2)
-        mark = { frames: c.framesOut, resent: c.retransmits, at: off }
-      }
+      if (inflight.length >= Math.max(4, Math.min(MAX_INFLIGHT, Math.floor(MAX_INFLIGHT_BYTES / chunk)))) await inflight.shift()
     }
     await Promise.all(inflight)
   } finally {
     await Promise.allSettled(inflight)
     st.transferMs += performance.now() - t0
     st.chunk = chunk
+    s.flashChunk = chunk
   }
 }

@@ -36,7 +36,7 @@ export interface SessionOptions {
 export const DEFAULT_SESSION: Omit<SessionOptions, 'opener'> = {
   baudRate: 921600,
   clock: nodeClock,
-  link: { maxTries: 8, maxRtoMs: 2000 },
+  link: {},
   helloIntervalMs: 400,
   helloTries: 8,
   requestTimeoutMs: 20_000,
@@ -88,6 +88,8 @@ export class BoardSession extends Emitter<SessionEvents> {
   private readyWaiters = new Set<{ resolve(i: BoardInfo): void; reject(e: Error): void }>()
   private lock: Promise<unknown> = Promise.resolve()
   lastError: string | null = null
+  /** FLASH_DATA size the flasher learned suits this line (it shrinks under bit errors and grows back). */
+  flashChunk = 1024
   private readonly extra = { unmatchedReplies: 0, handshakes: 0, reconnects: 0, requestTimeouts: 0 }
 
   constructor(

@@ -15,7 +15,10 @@ export interface LinkOptions {
   initialRtoMs: number
   minRtoMs: number
   maxRtoMs: number
-  /** A frame sent this many times without acknowledgement declares the link dead. */
+  /** A frame unacknowledged this long (ms since first sent), after at least `minTries` tries, declares the link dead. */
+  deadAfterMs: number
+  minTries: number
+  /** A frame sent this many times without acknowledgement declares the link dead, however soon. */
   maxTries: number
   /** Delay before a standalone ACK, so that one ACK can cover a burst (0: at the next timer turn). */
   ackDelayMs: number
@@ -23,10 +26,12 @@ export interface LinkOptions {
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   window: 16,
-  initialRtoMs: 500,
+  initialRtoMs: 200,
   minRtoMs: 60,
-  maxRtoMs: 4000,
-  maxTries: 10,
+  maxRtoMs: 1000,
+  deadAfterMs: 6000,
+  minTries: 4,
+  maxTries: 64,
   ackDelayMs: 0
 }
 
@@ -48,6 +53,7 @@ interface Pending {
   channel: Channel
   payload: Uint8Array
   sentAt: number
+  firstSentAt: number
   tries: number
   retransmitted: boolean
   /** Order of this frame's latest transmission among all transmissions of this link. */
@@ -154,7 +160,7 @@ export class ReliableLink {
     if (this.closed) return Promise.reject(new LinkError('CLOSED', 'the link is closed'))
     if (this.epochValue === 0) return Promise.reject(new LinkError('RESET', 'no session is open; handshake first'))
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ seq: -1, type, channel, payload, sentAt: 0, tries: 0, retransmitted: false, lastTx: 0, timer: null, resolve, reject })
+      this.queue.push({ seq: -1, type, channel, payload, sentAt: 0, firstSentAt: 0, tries: 0, retransmitted: false, lastTx: 0, timer: null, resolve, reject })
       this.pump()
     })
   }
@@ -230,6 +236,7 @@ export class ReliableLink {
   private transmit(p: Pending): void {
     p.tries++
     p.sentAt = this.clock.now()
+    if (p.tries === 1) p.firstSentAt = p.sentAt
     p.lastTx = ++this.txCount
     this.emit(new Frame({ ...this.ackFields(), version: this.versionValue, type: p.type, reliable: true, channel: p.channel, seq: p.seq, payload: p.payload }))
     if (p.timer !== null) this.clock.clearTimer(p.timer)
@@ -240,14 +247,18 @@ export class ReliableLink {
     p.timer = null
     if (this.out.get(p.seq) !== p) return
     this.counters.timeouts++
-    if (p.tries >= this.opts.maxTries) {
-      const why = `frame ${p.seq} (type 0x${p.type.toString(16)}) unacknowledged after ${p.tries} tries`
+    const waited = this.clock.now() - p.firstSentAt
+    if (p.tries >= this.opts.maxTries || (p.tries >= this.opts.minTries && waited >= this.opts.deadAfterMs)) {
+      const why = `frame ${p.seq} (type 0x${p.type.toString(16)}) unacknowledged after ${p.tries} tries in ${Math.round(waited)} ms`
       this.failAll(new LinkError('DEAD', `the board stopped answering: ${why}`))
       this.onDead(why)
       return
     }
-    this.rtt.backoff()
-    this.counters.rtoMs = this.rtt.rto
+    // Back off once per loss event (the oldest frame's timer), not once per frame that expired with it.
+    if (p.seq === this.sendBase) {
+      this.rtt.backoff()
+      this.counters.rtoMs = this.rtt.rto
+    }
     this.resend(p)
   }
 
