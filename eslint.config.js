@@ -17,7 +17,8 @@ const msg = {
   serial: 'Only src/main/transport may import serialport; use the transport layer instead.',
   electron: 'Only src/main/hosts/electron and src/preload may import electron.',
   main: 'This folder must not import src/main; go through the API contract in src/shared/api.',
-  renderer: 'Nothing outside src/renderer imports the renderer.'
+  renderer: 'Nothing outside src/renderer imports the renderer.',
+  tfData: 'src/main/ml/data holds plain-Node dataset readers (the registry, CLI and benches load them without tfjs); keep @tensorflow/* out.'
 }
 
 const tfPatterns = { group: ['@tensorflow/*'], message: msg.tf }
@@ -67,6 +68,10 @@ export default tseslint.config(
   { files: ['src/preload/**'], rules: lanes({ node: true, tf: true, serial: true, main: true }) },
   { files: ['src/main/**'], rules: lanes({ tf: true, serial: true, electron: true }) },
   { files: ['src/main/ml/**'], rules: lanes({ serial: true, electron: true }) },
+  {
+    files: ['src/main/ml/data/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: electronPaths, patterns: [{ group: ['@tensorflow/*'], message: msg.tfData }, serialPatterns, rendererPatterns] }] }
+  },
   { files: ['src/main/transport/**'], rules: lanes({ tf: true, electron: true }) },
   { files: ['src/main/hosts/electron/**'], rules: lanes({ tf: true, serial: true }) }
 )

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
 import { JobService } from '../fleet/jobs'
+import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
 import { Router } from './router'
@@ -30,8 +31,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const system = new SystemService(opts.dataDir, opts.host)
   const jobs = new JobService(opts.dataDir, events)
   await jobs.load()
+  const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs }
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, registry }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction.

@@ -1,3 +1,4 @@
+import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
 
@@ -12,6 +13,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.list': (p) => s.jobs.list(p.kind, p.limit),
     'jobs.get': (p) => s.jobs.get(p.id),
     'jobs.log': (p) => s.jobs.log(p.id),
-    'jobs.cancel': (p) => s.jobs.cancel(p.id)
+    'jobs.cancel': (p) => s.jobs.cancel(p.id),
+    ...registryHandlers(s)
   }
 }

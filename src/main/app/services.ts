@@ -1,4 +1,5 @@
 import type { JobService } from '../fleet/jobs'
+import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
 
@@ -8,4 +9,6 @@ export interface Services {
   events: EventBus
   system: SystemService
   jobs: JobService
+  /** Datasets, teachers, students and int8 artifacts on disk (see store/types.ts for the interface). */
+  registry: FileRegistry
 }

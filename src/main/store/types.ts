@@ -3,7 +3,11 @@
  * Everything lives under <dataDir>; every entry is content-addressed (its id derives from a SHA-256 of
  * its content), written atomically, and carries its lineage.
  */
-import type { ModelSpec, SpecModel } from '../../shared/model/spec'
+import type { ArtifactRecord, DatasetRecord, ModelKind, ModelRecord } from '../../shared/model/records'
+import type { SpecModel } from '../../shared/model/spec'
+
+// The records live in src/shared so the API contract and the UI can name them; re-exported for the core.
+export type { ArtifactRecord, DatasetRecord, ModelKind, ModelRecord }
 
 /** One split of a dataset, decoded for training: row-major samples and integer labels. */
 export interface DatasetSplit {
@@ -14,68 +18,31 @@ export interface DatasetSplit {
   n: number
 }
 
-export interface DatasetRecord {
-  /** `ds-` + first 12 hex of the content hash. */
-  id: string
-  /** Human name, unique in the registry (`mnist` for the built-in digits). */
+/**
+ * A split as given to `datasets.put`: like DatasetSplit, but 8-bit data may come as a Uint8Array of raw
+ * values (meaning value / 255), which spares importers a float copy. Either way the stored content, and
+ * so the hash, is the same: samples that are all exact k/255 values are stored as uint8.
+ */
+export interface DatasetInputSplit {
+  x: Float32Array | Uint8Array
+  y: Int32Array
+  n: number
+}
+
+export interface DatasetInput {
   name: string
-  /** SHA-256 over the decoded samples and labels (format independent). */
-  hash: string
-  format: 'idx' | 'csv' | 'images' | 'builtin' | 'derived'
-  /** Shape of one sample, e.g. [28, 28, 1] for images or [n_features] for CSV. */
+  format: DatasetRecord['format']
   inputShape: number[]
-  classes: number
   classNames: string[]
-  splits: { train: number; test: number }
-  /** Per class, how many train samples. */
-  classCounts: number[]
+  train: DatasetInputSplit
+  test: DatasetInputSplit
   source: string[]
-  createdAt: string
 }
 
 export interface LoadedDataset {
   record: DatasetRecord
   train: DatasetSplit
   test: DatasetSplit
-}
-
-export type ModelKind = 'teacher' | 'student'
-
-export interface ModelRecord {
-  /** `t-` or `s-` + first 12 hex of the content hash of spec + weights. */
-  id: string
-  kind: ModelKind
-  name: string
-  hash: string
-  spec: ModelSpec
-  params: number
-  /** Where it came from: the dataset, the teacher it was distilled from, the job, the knowledge it folds in. */
-  lineage: {
-    datasetId?: string
-    teacherId?: string
-    parentId?: string
-    jobId?: string
-    knowledge?: string[]
-    imported?: string
-  }
-  /** Measured figures, e.g. { testAcc: 0.981 }. */
-  metrics: Record<string, number>
-  /** Free-form facts worth keeping (hyperparameters, the budget a student was made for). */
-  meta: Record<string, unknown>
-  createdAt: string
-}
-
-export interface ArtifactRecord {
-  /** `a-` + first 12 hex of the artifact's SHA-256. */
-  id: string
-  /** SHA-256 of the artifact bytes: what a board verifies its slot against. */
-  hash: string
-  modelId: string
-  bytes: number
-  format: 'diredi-int8'
-  formatVersion: number
-  metrics: Record<string, number>
-  createdAt: string
 }
 
 export interface Registry {
@@ -85,14 +52,24 @@ export interface Registry {
     /** By id or name; throws AppError NOT_FOUND naming what was asked. */
     get(ref: string): Promise<DatasetRecord>
     load(ref: string): Promise<LoadedDataset>
-    /** Stores an already decoded dataset (importers and derived sets use this). Same content: same record. */
-    put(input: { name: string; format: DatasetRecord['format']; inputShape: number[]; classNames: string[]; train: DatasetSplit; test: DatasetSplit; source: string[] }): Promise<DatasetRecord>
-    remove(ref: string): Promise<void>
+    /**
+     * Stores an already decoded dataset (importers and derived sets use this). Same content: the same
+     * (existing) record, whatever name was asked. A name already taken by other content: ALREADY_EXISTS.
+     * Bad content (label out of range, wrong lengths, non-finite values, no train samples): DATASET_INVALID.
+     */
+    put(input: DatasetInput): Promise<DatasetRecord>
+    /** Resolves the removed record. Refused (INVALID_INPUT) while models name it in their lineage, unless forced. */
+    remove(ref: string, opts?: { force?: boolean }): Promise<DatasetRecord>
   }
   models: {
     list(kind?: ModelKind): Promise<ModelRecord[]>
+    /** By id or name (a name both a teacher and a student use must be given as an id). */
     get(ref: string): Promise<ModelRecord>
     load(ref: string): Promise<SpecModel>
+    /**
+     * Weights must match the spec's shapes (any order; stored in spec order): else MODEL_INVALID. Same
+     * kind and content: the existing record. A name this kind already uses for other content: ALREADY_EXISTS.
+     */
     put(kind: ModelKind, model: SpecModel, info: { name: string; lineage: ModelRecord['lineage']; metrics?: Record<string, number>; meta?: Record<string, unknown> }): Promise<ModelRecord>
     /** Updates metrics/meta of an existing record (content, and so the id, never change). */
     annotate(ref: string, patch: { metrics?: Record<string, number>; meta?: Record<string, unknown> }): Promise<ModelRecord>
@@ -101,6 +78,7 @@ export interface Registry {
     list(): Promise<ArtifactRecord[]>
     get(ref: string): Promise<ArtifactRecord>
     read(ref: string): Promise<Uint8Array>
+    /** `modelId` must name a model in the registry. Same bytes: the existing record. */
     put(bytes: Uint8Array, info: { modelId: string; formatVersion: number; metrics?: Record<string, number> }): Promise<ArtifactRecord>
   }
 }

@@ -7,10 +7,12 @@ import type { z } from 'zod'
 import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
+import { datasetMethods, type DatasetEvents } from './datasets'
 
 export const methods = {
   ...systemMethods,
-  ...jobMethods
+  ...jobMethods,
+  ...datasetMethods
 } as const
 
 export type Methods = typeof methods
@@ -22,7 +24,7 @@ export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>
 export type ResultOf<M extends MethodName> = Methods[M] extends MethodDef<z.ZodType, infer R> ? R : never
 
-export interface Events extends SystemEvents, JobEvents {}
+export interface Events extends SystemEvents, JobEvents, DatasetEvents {}
 export type EventName = keyof Events
 
 export const methodNames = Object.keys(methods) as MethodName[]

@@ -1,10 +1,14 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerDataset } from './dataset'
 import { registerInfo } from './info'
+import { registerModels } from './models'
 import { registerServe } from './serve'
 
 /** Every `diredi` sub-command; each domain adds its own register function here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerServe(program, ctx)
   registerInfo(program, ctx)
+  registerDataset(program, ctx)
+  registerModels(program, ctx)
 }
