@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
+import type { PortOpener } from '../transport/types'
+import { BoardService } from '../boards/service'
 import { JobService } from '../fleet/jobs'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
@@ -11,6 +13,8 @@ import { SystemService } from './system'
 export interface AppOptions {
   dataDir: string
   host: SystemStatus['host']
+  /** How board ports are opened (default: the native serial binding); tests pass an in-process bus. */
+  portOpener?: PortOpener
 }
 
 export interface App {
@@ -33,11 +37,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await jobs.load()
   const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, registry }
+  const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener: opts.portOpener })
+
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, registry, boards }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction.
-  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => jobs.dispose()]
+  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => boards.dispose(), () => jobs.dispose()]
   let disposing: Promise<void> | null = null
   return {
     router,

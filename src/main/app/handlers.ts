@@ -1,3 +1,4 @@
+import { boardsHandlers } from '../boards/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
@@ -14,6 +15,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.get': (p) => s.jobs.get(p.id),
     'jobs.log': (p) => s.jobs.log(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
-    ...registryHandlers(s)
+    ...registryHandlers(s),
+    ...boardsHandlers(s)
   }
 }

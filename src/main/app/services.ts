@@ -1,3 +1,4 @@
+import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
@@ -11,4 +12,6 @@ export interface Services {
   jobs: JobService
   /** Datasets, teachers, students and int8 artifacts on disk (see store/types.ts for the interface). */
   registry: FileRegistry
+  /** Board sessions per port: handshake, flashing, inference, pairing (boards/service.ts). */
+  boards: BoardService
 }

@@ -57,7 +57,7 @@ export async function flashArtifact(session: BoardSession, artifact: Uint8Array,
   const hash = sha256(artifact)
   const started = performance.now()
   const maxAttempts = opts.maxAttempts ?? 50
-  const st = { attempts: 0, resumes: 0, transferMs: 0, verifyFailures: 0, chunk: opts.chunkBytes ?? session.flashChunk, sent: 0 }
+  const st = { attempts: 0, resumes: 0, transferMs: 0, verifyFailures: 0, chunk: opts.chunkBytes ?? session.flashChunk, sent: 0, moved: 0 }
   let lastError = ''
   const progress = (phase: FlashPhase) => opts.onProgress?.({ phase, sent: st.sent, total: artifact.length, attempt: st.attempts })
   for (;;) {
@@ -88,7 +88,7 @@ async function attempt(
   artifact: Uint8Array,
   hash: Uint8Array,
   opts: FlashOptions,
-  st: { resumes: number; transferMs: number; chunk: number; sent: number },
+  st: { resumes: number; transferMs: number; chunk: number; sent: number; moved: number },
   progress: (p: FlashPhase) => void
 ): Promise<Outcome> {
   const info0 = s.info
@@ -96,7 +96,7 @@ async function attempt(
   let slots = await s.request('SLOTS_GET', {}, ['SLOTS'])
   s.updateInfo(withSlots(info0, slots))
   const result = (slot: SlotName, already: boolean, golden: number): Outcome => {
-    const goodput = st.transferMs > 0 ? (artifact.length / st.transferMs) * 1000 : 0
+    const goodput = st.transferMs > 0 && st.moved > 0 ? (st.moved / st.transferMs) * 1000 : 0
     return {
       path: s.path, boardId: info0.boardId, slot, hash: hex(hash), bytes: artifact.length, goldenChecked: golden, alreadyRunning: already,
       goodputBytesPerSec: Math.round(goodput), lineFraction: +(goodput / s.lineBytesPerSec).toFixed(4)
@@ -167,7 +167,7 @@ async function transfer(
   slot: SlotName,
   offset: number,
   chunkMax: number,
-  st: { transferMs: number; chunk: number; sent: number },
+  st: { transferMs: number; chunk: number; sent: number; moved: number },
   progress: (p: FlashPhase) => void
 ): Promise<void> {
   const t0 = performance.now()
@@ -190,6 +190,7 @@ async function transfer(
       inflight.push(
         s.post('FLASH_DATA', { slot, offset: off, data: artifact.subarray(off, end) }).then(() => {
           acked++
+          st.moved += n
           st.sent = Math.max(st.sent, end)
           adapt()
           progress('transfer')

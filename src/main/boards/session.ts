@@ -98,7 +98,7 @@ export class BoardSession extends Emitter<SessionEvents> {
   ) {
     super()
     this.opts = { ...DEFAULT_SESSION, ...opts, link: { ...DEFAULT_SESSION.link, ...opts.link } }
-    this.link = new ReliableLink(this.opts.clock, (line) => this.port?.write(line), this.opts.link, PROTOCOL_MAX)
+    this.link = new ReliableLink(this.opts.clock, (line) => this.port?.write(line), { bytesPerMs: this.opts.baudRate / 10_000, ...this.opts.link }, PROTOCOL_MAX)
     this.link.onDeliver = (f) => this.onFrame(f)
     this.link.onDead = (why) => this.lost(`the link went dead: ${why}`, true)
   }
@@ -270,6 +270,7 @@ export class BoardSession extends Emitter<SessionEvents> {
       throw e
     }
     this.link.reset(session & 0xff, info.version)
+    if (this.opts.link.bytesPerMs === undefined && info.lineRate > 0) this.link.setLineRate(Math.min(info.lineRate, this.opts.baudRate) / 10_000)
     this.infoValue = infoFromHello(this.path, info)
     this.lastHeard = this.opts.clock.now()
     this.reconnectDelay = 0

@@ -133,7 +133,7 @@ export class VirtualBoard {
   }
 
   private makeLink(): ReliableLink {
-    const link = new ReliableLink(this.env.clock, (line) => this.uart.writeFrame(line), this.env.link, this.cfg.maxVersion)
+    const link = new ReliableLink(this.env.clock, (line) => this.uart.writeFrame(line), { bytesPerMs: this.cfg.pace ? this.cfg.baud / 10_000 : 0, ...this.env.link }, this.cfg.maxVersion)
     link.onDeliver = (f) => this.onFrame(f)
     link.onStale = () => this.unsynced()
     link.onDead = (why) => this.endSession(`the console stopped acknowledging (${why})`)

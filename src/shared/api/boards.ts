@@ -148,6 +148,10 @@ export const boardMethods = {
       .refine((p) => (p.artifact === undefined) !== (p.file === undefined), 'give exactly one of artifact (an artifact or model id) or file (an artifact file)'),
     'Flash an artifact into the inactive slot, verify, trial boot, check golden vectors, confirm (a job)'
   ),
+  'boards.infer': method<InferReport>()(
+    z.object({ path: Path, dataset: z.string().min(1).max(200), count: z.number().int().min(1).max(100_000).default(100) }).strict(),
+    "Run test-set samples on the board's model; compare with the labels and the console's int8 reference"
+  ),
   'boards.evalPrivate': method<EvalReport>()(
     z.object({ path: Path, split: z.enum(['train', 'test']).default('test') }).strict(),
     "Run the board's model on its own data: aggregates only"

@@ -8,11 +8,13 @@ import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
 import { datasetMethods, type DatasetEvents } from './datasets'
+import { boardMethods, type BoardEvents } from './boards'
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
-  ...datasetMethods
+  ...datasetMethods,
+  ...boardMethods
 } as const
 
 export type Methods = typeof methods
@@ -24,7 +26,7 @@ export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>
 export type ResultOf<M extends MethodName> = Methods[M] extends MethodDef<z.ZodType, infer R> ? R : never
 
-export interface Events extends SystemEvents, JobEvents, DatasetEvents {}
+export interface Events extends SystemEvents, JobEvents, DatasetEvents, BoardEvents {}
 export type EventName = keyof Events
 
 export const methodNames = Object.keys(methods) as MethodName[]

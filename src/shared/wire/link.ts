@@ -20,6 +20,12 @@ export interface LinkOptions {
   minTries: number
   /** A frame sent this many times without acknowledgement declares the link dead, however soon. */
   maxTries: number
+  /**
+   * The line's byte rate (bytes per ms; 0: unknown). On a serial line a frame queued behind others leaves
+   * only when they have: its timer and its round-trip sample start when its last byte is on the wire, so
+   * the timeout measures the peer, not our own queue.
+   */
+  bytesPerMs: number
   /** Delay before a standalone ACK, so that one ACK can cover a burst (0: at the next timer turn). */
   ackDelayMs: number
 }
@@ -27,12 +33,13 @@ export interface LinkOptions {
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   window: 16,
   initialRtoMs: 200,
-  minRtoMs: 60,
+  minRtoMs: 120,
   maxRtoMs: 1000,
   deadAfterMs: 6000,
   minTries: 4,
   maxTries: 64,
-  ackDelayMs: 0
+  ackDelayMs: 0,
+  bytesPerMs: 0
 }
 
 export type LinkErrorCode = 'RESET' | 'DEAD' | 'CLOSED'
@@ -89,6 +96,8 @@ export class ReliableLink {
   private readonly out = new Map<number, Pending>()
   private readonly queue: Pending[] = []
   private txCount = 0
+  /** When the line will have sent everything written so far (ms, clock time). */
+  private lineFreeAt = 0
   /** The latest transmission the peer has acknowledged (by lastTx). */
   private ackedTx = 0
   // receiver
@@ -130,6 +139,11 @@ export class ReliableLink {
 
   get version(): number {
     return this.versionValue
+  }
+
+  /** Sets the line rate (e.g. once HELLO told it), bytes per ms; 0: unknown. */
+  setLineRate(bytesPerMs: number): void {
+    this.opts.bytesPerMs = bytesPerMs
   }
 
   /** Frames sent and not yet acknowledged, plus frames waiting for window space. */
@@ -235,12 +249,13 @@ export class ReliableLink {
 
   private transmit(p: Pending): void {
     p.tries++
-    p.sentAt = this.clock.now()
-    if (p.tries === 1) p.firstSentAt = p.sentAt
+    const now = this.clock.now()
+    if (p.tries === 1) p.firstSentAt = now
     p.lastTx = ++this.txCount
     this.emit(new Frame({ ...this.ackFields(), version: this.versionValue, type: p.type, reliable: true, channel: p.channel, seq: p.seq, payload: p.payload }))
+    p.sentAt = Math.max(now, this.lineFreeAt)
     if (p.timer !== null) this.clock.clearTimer(p.timer)
-    p.timer = this.clock.setTimer(() => this.expire(p), this.rtt.rto)
+    p.timer = this.clock.setTimer(() => this.expire(p), p.sentAt - now + this.rtt.rto)
   }
 
   private expire(p: Pending): void {
@@ -357,6 +372,7 @@ export class ReliableLink {
   private emit(f: Frame): void {
     if (f.hasAck) this.ackOwed = false
     const line = f.toLine()
+    if (this.opts.bytesPerMs > 0) this.lineFreeAt = Math.max(this.clock.now(), this.lineFreeAt) + line.length / this.opts.bytesPerMs
     this.counters.framesOut++
     this.counters.bytesOut += line.length
     this.write(line)

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerBoards } from './boards'
 import { registerDataset } from './dataset'
+import { registerEmulate } from './emulate'
 import { registerInfo } from './info'
 import { registerModels } from './models'
 import { registerServe } from './serve'
@@ -11,4 +13,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInfo(program, ctx)
   registerDataset(program, ctx)
   registerModels(program, ctx)
+  registerBoards(program, ctx)
+  registerEmulate(program, ctx)
 }
