@@ -1,4 +1,4 @@
-import { autoDetect } from '@serialport/bindings-cpp'
+import { SerialPort } from 'serialport'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { AppError } from '../app/errors'
@@ -28,7 +28,7 @@ export async function listNativePorts(platform = process.platform, path = proces
       missing: 'udevadm'
     })
   }
-  const ports = await autoDetect().list()
+  const ports = await SerialPort.list()
   return ports.map((p: PortListing) => ({
     path: p.path,
     manufacturer: p.manufacturer,

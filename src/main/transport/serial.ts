@@ -1,4 +1,3 @@
-import { autoDetect } from '@serialport/bindings-cpp'
 import { SerialPort } from 'serialport'
 import type { BindingInterface } from './binding-types'
 import { PortEvents } from './emitter'
@@ -64,12 +63,13 @@ export class SerialOpener implements PortOpener {
   private readonly native: boolean
 
   constructor(binding?: BindingInterface) {
-    this.binding = binding ?? (autoDetect() as BindingInterface)
+    // SerialPort.binding is node-serialport's native binding for this platform (bindings-cpp).
+    this.binding = binding ?? (SerialPort.binding as unknown as BindingInterface)
     this.native = binding === undefined
   }
 
   async open(path: string, opts: PortOpenOptions): Promise<BytePort> {
-    const sp = new SerialPort({ path, baudRate: opts.baudRate, binding: this.binding, autoOpen: false, lock: true })
+    const sp = new SerialPort({ path, baudRate: opts.baudRate, autoOpen: false, lock: true, ...({ binding: this.binding } as object) })
     await new Promise<void>((resolve, reject) => sp.open((e) => (e ? reject(openError(path, e)) : resolve())))
     return new SerialBytePort(sp)
   }
