@@ -16,6 +16,16 @@ interface EmulateFlags {
   stateDir?: string
 }
 
+/** Checks a fault spec while parsing arguments, so a bad one is a usage error that names the part. */
+function faultsOption(v: string): string {
+  try {
+    parseFaults(v)
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message)
+  }
+  return v
+}
+
 export function registerEmulate(program: Command, ctx: CliContext): void {
   program
     .command('emulate')
@@ -23,17 +33,12 @@ export function registerEmulate(program: Command, ctx: CliContext): void {
     .option('--boards <n>', 'number of boards (default 1, or as many as the scenario names)', intOption('--boards', 1, 256))
     .option('--scenario <file>', 'a scenario file: board ids and settings (class, flash_kb, ram_kb, adaptation, baud, faults)')
     .option('--baud <b>', 'line rate the boards pace their bytes to (default 921600)', intOption('--baud', 300, 12_000_000), 921600)
-    .option('--faults <spec>', 'e.g. ber=1e-4,drop=0.01,unplug=0.1,reboot=0,stall=0,trialUnplug=0,unplugMs=300,stallMs=1500,seed=1')
+    .option('--faults <spec>', 'e.g. ber=1e-4,drop=0.01,unplug=0.1,reboot=0,stall=0,trialUnplug=0,unplugMs=300,stallMs=1500,seed=1', faultsOption)
     .option('--no-pace', 'do not pace bytes to the baud rate')
     .option('--dir <dir>', 'where the port links go (default: a new temporary folder)')
     .option('--state-dir <dir>', 'keep each board\'s flash here between runs (default: the data directory\'s emulators/state)')
     .action(async (o: EmulateFlags) => {
-      let faults
-      try {
-        faults = parseFaults(o.faults)
-      } catch (e) {
-        throw new InvalidArgumentError(`--faults: ${(e as Error).message}`)
-      }
+      const faults = parseFaults(o.faults)
       const scenario = o.scenario ? readScenarioBoards(o.scenario) : null
       const count = o.boards ?? scenario?.boards.length ?? 1
       const perBoard = Array.from({ length: count }, (_, i) => {
