@@ -13,7 +13,7 @@ import type { BytePort, PortOpener } from '../transport/types'
 import { nodeClock } from './clock'
 import { Emitter } from './emitter'
 import { boardRefusal, disconnected } from './errors'
-import { infoFromHello } from './info'
+import { infoFromHello, withSlots } from './info'
 
 export interface SessionOptions {
   opener: PortOpener
@@ -203,6 +203,35 @@ export class BoardSession extends Emitter<SessionEvents> {
     } catch {
       throw disconnected(this.path, this.lastError ?? 'the link was reset')
     }
+  }
+
+  // ---- typed shortcuts for the fleet layer (flash.ts and knowledge.ts hold the longer procedures) ----
+
+  /** Both slots as the board reports them now (also updates `info`). */
+  async slots(): Promise<MessageValue<'SLOTS'>> {
+    const v = await this.request('SLOTS_GET', {}, ['SLOTS'])
+    if (this.infoValue) this.infoValue = withSlots(this.infoValue, v)
+    return v
+  }
+
+  /** Runs one quantised input on the running model. */
+  infer(input: Int8Array): Promise<MessageValue<'INFER_RESULT'>> {
+    return this.request('INFER', { input }, ['INFER_RESULT'])
+  }
+
+  /** The board's model on its own data: aggregates only. */
+  evalPrivate(split: 'train' | 'test'): Promise<MessageValue<'EVAL_REPORT'>> {
+    return this.request('EVAL_PRIVATE', { split }, ['EVAL_REPORT'])
+  }
+
+  /** The board's own link counters. */
+  boardStats(): Promise<MessageValue<'STATS'>> {
+    return this.request('STATS_GET', {}, ['STATS'])
+  }
+
+  /** Reboots the board (a trial is dropped); the session handshakes again by itself. */
+  async reboot(): Promise<void> {
+    await this.request('REBOOT', {}, ['OK'])
   }
 
   // ---- connection ----

@@ -11,6 +11,8 @@ export interface ChildConfig {
   consolePath: string
   /** Where the board keeps its flash between runs (optional). */
   stateFile?: string
+  /** The board's own user data (data-file.ts), if it has any. */
+  dataFile?: string
 }
 
 /** What a board process tells its parent over IPC. */

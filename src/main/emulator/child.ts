@@ -12,6 +12,7 @@ import { HeadBiasAdapter } from './bias-adapter'
 import { VirtualBoard } from './board'
 import { int8Runtime } from './int8-runtime'
 import { loadFlash, saveFlash } from './persist'
+import { readPrivateData } from './data-file'
 import type { ChildConfig, ChildReport } from './child-protocol'
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as ChildConfig
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       clock: nodeClock,
       runtime: int8Runtime,
       faults: cfg.faults,
+      data: cfg.dataFile ? readPrivateData(cfg.dataFile) : undefined,
       adapter: new HeadBiasAdapter(),
       unplug: (ms) => void unplug(ms).catch((e: Error) => report({ type: 'error', message: e.message })),
       persist: (f) => {

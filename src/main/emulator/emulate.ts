@@ -23,6 +23,8 @@ export interface EmulateOptions {
   stateDir?: string
   /** Announce the ports here (`<dataDir>/emulators`) so `diredi boards` finds them. */
   announceDir?: string
+  /** Per board (by index), a private data file (data-file.ts) the board keeps to itself. */
+  dataFiles?: Array<string | undefined>
   /** Board ids are `${idPrefix}-0000`, ... unless perBoard names them. */
   idPrefix?: string
 }
@@ -88,7 +90,8 @@ export async function startEmulation(o: EmulateOptions): Promise<Emulation> {
           faults: { ...NO_FAULTS, ...o.faults, seed: (o.faults?.seed ?? 1) + index },
           boardPath: join(dir, `${boardId}.board`),
           consolePath: join(dir, `tty${boardId}`),
-          stateFile: o.stateDir ? join(o.stateDir, `${boardId}.flash.json`) : undefined
+          stateFile: o.stateDir ? join(o.stateDir, `${boardId}.flash.json`) : undefined,
+          dataFile: o.dataFiles?.[index]
         }
         const child = fork(entry.file, [JSON.stringify(cc)], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
         children.push(child)

@@ -3,18 +3,7 @@ import { ManualClock } from './clock'
 import { Frame } from './frame'
 import { type LinkError, ReliableLink, type LinkOptions } from './link'
 import { MESSAGES } from './messages'
-
-/** A seeded PRNG (mulberry32) so every run of these tests sees the same losses. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { rng } from './random'
 
 interface LineFaults {
   /** Probability a whole write (one frame) vanishes. */
