@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
 import { BoardDirectory } from '../fleet/directory'
+import type { PortOpener } from '../transport/types'
+import { BoardService } from '../boards/service'
 import { JobService } from '../fleet/jobs'
 import { ExportService } from '../ml/export/service'
 import { openRegistry } from '../store/registry'
@@ -13,6 +15,8 @@ import { SystemService } from './system'
 export interface AppOptions {
   dataDir: string
   host: SystemStatus['host']
+  /** How board ports are opened (default: the native serial binding); tests pass an in-process bus. */
+  portOpener?: PortOpener
 }
 
 export interface App {
@@ -38,12 +42,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
   const exporter = new ExportService(registry)
+  const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener: opts.portOpener })
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter }
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction.
-  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => jobs.dispose(), () => exporter.dispose()]
+  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => boards.dispose(), () => jobs.dispose(), () => exporter.dispose()]
   let disposing: Promise<void> | null = null
   return {
     router,

@@ -5,6 +5,7 @@
  */
 export const ENTRIES = {
   cli: 'src/main/cli/main.ts',
+  'emulator-board': 'src/main/emulator/child.ts',
   electron: 'src/main/hosts/electron/main.ts',
   'quantize-worker': 'src/main/ml/quantize/quantize-worker.ts'
 } as const satisfies Record<string, string>

@@ -1,5 +1,6 @@
 import { fleetHandlers } from '../fleet/handlers'
 import { artifactHandlers } from '../ml/export/handlers'
+import { boardsHandlers } from '../boards/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
@@ -20,6 +21,7 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
     ...fleetHandlers(s),
     ...artifactHandlers(s),
-    ...registryHandlers(s)
+    ...registryHandlers(s),
+    ...boardsHandlers(s)
   }
 }

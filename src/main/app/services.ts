@@ -1,4 +1,5 @@
 import type { BoardDirectory } from '../fleet/directory'
+import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { ExportService } from '../ml/export/service'
 import type { FileRegistry } from '../store/registry'
@@ -16,4 +17,6 @@ export interface Services {
   registry: FileRegistry
   /** Int8 artifacts (quantisation, measurements) and model files (ONNX, artifact). */
   exporter: ExportService
+  /** Board sessions per port: handshake, flashing, inference, pairing (boards/service.ts). */
+  boards: BoardService
 }

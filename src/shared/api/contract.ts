@@ -10,13 +10,15 @@ import { jobMethods, type JobEvents } from './jobs'
 import { fleetMethods, type FleetEvents } from './fleet'
 import { datasetMethods, type DatasetEvents } from './datasets'
 import { artifactMethods } from './artifacts'
+import { boardMethods, type BoardEvents } from './boards'
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
   ...fleetMethods,
   ...datasetMethods,
-  ...artifactMethods
+  ...artifactMethods,
+  ...boardMethods
 } as const
 
 export type Methods = typeof methods
@@ -28,7 +30,7 @@ export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>
 export type ResultOf<M extends MethodName> = Methods[M] extends MethodDef<z.ZodType, infer R> ? R : never
 
-export interface Events extends SystemEvents, JobEvents, FleetEvents, DatasetEvents {}
+export interface Events extends SystemEvents, JobEvents, FleetEvents, DatasetEvents, BoardEvents {}
 export type EventName = keyof Events
 
 export const methodNames = Object.keys(methods) as MethodName[]

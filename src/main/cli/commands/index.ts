@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerBoards } from './boards'
 import { registerDataset } from './dataset'
 import { registerExport } from './export'
+import { registerEmulate } from './emulate'
 import { registerInfo } from './info'
 import { registerModels } from './models'
 import { registerServe } from './serve'
@@ -13,4 +15,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDataset(program, ctx)
   registerModels(program, ctx)
   registerExport(program, ctx)
+  registerBoards(program, ctx)
+  registerEmulate(program, ctx)
 }
