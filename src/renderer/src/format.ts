@@ -44,3 +44,9 @@ export function formatMetric(key: string, v: number): string {
 export function formatShape(shape: number[] | null | undefined): string {
   return shape ? `[${shape.join(', ')}]` : '—'
 }
+
+/** A named metric of a record for a table cell, or '—' when the record does not hold it. */
+export function metricCell(metrics: Record<string, number>, key: string): string {
+  const v = metrics[key]
+  return v === undefined ? '—' : formatMetric(key, v)
+}

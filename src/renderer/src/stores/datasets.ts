@@ -35,7 +35,19 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return byId.value[ref] ?? list.value.find((d) => d.name === ref || d.aliases?.includes(ref))
   }
 
-  async function load(): Promise<void> {
+  let inflight: Promise<void> | null = null
+  /** Reads the list (again); concurrent callers share one read. */
+  function load(): Promise<void> {
+    inflight ??= read().finally(() => (inflight = null))
+    return inflight
+  }
+  /** Resolves once the list has been read at least once (reading it if nobody has yet). */
+  async function ready(): Promise<void> {
+    if (inflight) await inflight
+    else if (!loaded.value) await load()
+  }
+
+  async function read(): Promise<void> {
     const r = await api.call('datasets.list', {})
     if (!r.ok) {
       error.value = r.error
@@ -82,5 +94,5 @@ export const useDatasetsStore = defineStore('datasets', () => {
     verified.value[r.value.record.id] = r.value.ok
   }
 
-  return { byId, list, error, loaded, importing, importError, lastImport, verified, find, load, fetch, importDataset, verify }
+  return { byId, list, error, loaded, ready, importing, importError, lastImport, verified, find, load, fetch, importDataset, verify }
 })

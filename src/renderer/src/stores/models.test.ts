@@ -56,6 +56,17 @@ describe('models store', () => {
     expect(s.all).toEqual([])
   })
 
+  it('shares one read between concurrent callers', async () => {
+    f.stub('models.list', () => ({ ok: true, value: [model('t-1')] }))
+    f.stub('artifacts.list', () => ({ ok: true, value: [] }))
+    const s = useModelsStore()
+    await Promise.all([s.ready(), s.load(), s.ready()])
+    await s.ready()
+    expect(f.calls.map((c) => c.method)).toEqual(['models.list', 'artifacts.list'])
+    await s.load()
+    expect(f.calls).toHaveLength(4)
+  })
+
   it('keeps the coded error of a failed read', async () => {
     f.stub('models.get', () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'no model "x"; list them with `diredi models`' } }))
     const s = useModelsStore()

@@ -40,7 +40,6 @@ export const useModelsStore = defineStore('models', () => {
   }
   const artifactsOf = (modelId: string) => artifacts.value.filter((a) => a.modelId === modelId)
   const studentsOf = (teacherId: string) => students.value.filter((m) => m.lineage.teacherId === teacherId)
-  const childrenOf = (id: string) => all.value.filter((m) => m.lineage.parentId === id)
   const trainedOn = (datasetId: string) => all.value.filter((m) => m.lineage.datasetId === datasetId)
 
   async function loadArtifacts(): Promise<void> {
@@ -52,7 +51,19 @@ export const useModelsStore = defineStore('models', () => {
     artifactsById.value = Object.fromEntries(r.value.map((a) => [a.id, a]))
   }
 
-  async function load(): Promise<void> {
+  let inflight: Promise<void> | null = null
+  /** Reads the list (again); concurrent callers share one read. */
+  function load(): Promise<void> {
+    inflight ??= read().finally(() => (inflight = null))
+    return inflight
+  }
+  /** Resolves once the list has been read at least once (reading it if nobody has yet). */
+  async function ready(): Promise<void> {
+    if (inflight) await inflight
+    else if (!loaded.value) await load()
+  }
+
+  async function read(): Promise<void> {
     const r = await api.call('models.list', {})
     if (!r.ok) {
       error.value = r.error
@@ -74,5 +85,5 @@ export const useModelsStore = defineStore('models', () => {
     return r.value
   }
 
-  return { byId, artifactsById, all, teachers, students, artifacts, teacherLines, error, loaded, find, artifactsOf, studentsOf, childrenOf, trainedOn, load, loadArtifacts, fetch }
+  return { byId, artifactsById, all, teachers, students, artifacts, teacherLines, error, loaded, ready, find, artifactsOf, studentsOf, trainedOn, load, loadArtifacts, fetch }
 })
