@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { layerRows, perClassFromConfusion, readBudgetKb, readConfusion, readHistory, readPerClass } from './facts'
-import { budgetFits } from './budgets'
+import { budgetFits, budgetLabel, keyFits } from './budgets'
 import { formatMetric } from '../format'
 
 describe('record readers', () => {
@@ -46,6 +46,11 @@ describe('record readers', () => {
     expect(f[0]).toMatchObject({ kb: 48, fits: true })
     expect(f.find((b) => b.kb === 32)).toMatchObject({ fits: false, used: 1.25 })
     expect(budgetFits(100).some((b) => b.note.includes('made for'))).toBe(false)
+    // in a table cell: made for, largest exceeded, smallest fitted
+    expect(keyFits(budgetFits(100 * 1024, 96)).map((b) => [b.kb, b.fits])).toEqual([[96, false], [64, false], [128, true]])
+    expect(keyFits(budgetFits(2048 * 1024)).map((b) => b.kb)).toEqual([1024])
+    expect(keyFits(budgetFits(1024)).map((b) => b.kb)).toEqual([32])
+    expect(budgetLabel(1024)).toBe('1 MB')
   })
 
   it('format metrics by what they measure', () => {
