@@ -65,3 +65,7 @@ export async function allOnline(app: App, ids: string[]): Promise<void> {
 }
 
 export const running = (b: BoardRecord) => (b.info as { runningHash?: string | null }).runningHash ?? null
+
+/** The resume test's fleet: boards paced at a slow line so the child console can be killed mid-rollout. */
+export const RESUME_BOARDS = 32
+export const RESUME_BAUD = 57_600

@@ -179,8 +179,9 @@ export class PortDiscovery {
     this.upsert({ ...p, status: 'opening' })
     try {
       const s = await this.boards.session(path)
-      if (this.stopped) return
-      this.upsert({ ...this.get(path), status: 'open', session: s.state, boardId: s.info?.boardId ?? null, error: null, attempts: 0, nextRetryAt: null })
+      const cur = this.ports.get(path)
+      if (this.stopped || !cur) return
+      this.upsert({ ...cur, status: 'open', session: s.state, boardId: s.info?.boardId ?? null, error: null, attempts: 0, nextRetryAt: null })
     } catch (e) {
       const cur = this.ports.get(path)
       if (!cur || this.stopped) return
