@@ -4,7 +4,7 @@ import { waitFor } from '../src/main/emulator/testing'
 import { tempDir } from '../src/main/store/testing/fixtures'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { call, fleetBench } from './helpers/fleet'
+import { artifactBytes, call, fleetBench, running, specModel } from './helpers/fleet'
 
 /** Stable identity: a board unplugged and plugged into another port is the same board, with its history. */
 describe('board identity across ports', () => {
@@ -89,5 +89,19 @@ describe('board identity across ports', () => {
     expect(app.services.fleet.discovery.get(path)).toMatchObject({ boardId: 'vb-0000', error: null, attempts: 0 })
     expect(await call(app, 'fleet.removePort', { path })).toEqual({ removed: true })
     expect(app.services.boards.existing(path)).toBeUndefined()
+  })
+
+  it('notes a single flash job (by port) in the board\'s history, and its record shows the new slots', async () => {
+    const { boards, app } = await fleetBench(join(tmp.dir, 'job'), 1)
+    cleanup.push(() => boards.dispose(), () => app.dispose())
+    const path = boards.boards[0].path
+    await call(app, 'fleet.addPort', { path })
+    const model = await app.services.registry.models.put('student', specModel, { name: 'tiny', lineage: {} })
+    const art = await app.services.registry.artifacts.put(artifactBytes(3), { modelId: model.id, formatVersion: 1 })
+    const job = await call<{ id: string }>(app, 'boards.flash', { path, artifact: art.id, golden: 2 })
+    expect((await app.services.jobs.wait(job.id)).state).toBe('succeeded')
+    await waitFor(() => running(app.services.directory.get('vb-0000')) === art.hash, 'the record to show the new model: ' + JSON.stringify(app.services.directory.get('vb-0000').info), 3000)
+    const hist = await call<Array<{ kind: string; jobId?: string; ok?: boolean; message: string }>>(app, 'fleet.history', { id: 'vb-0000' })
+    expect(hist.at(-1)).toMatchObject({ kind: 'flash', jobId: job.id, ok: true, message: expect.stringMatching(/^flash job: slot a confirmed with/) })
   })
 })

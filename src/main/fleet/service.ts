@@ -6,6 +6,7 @@ import type { BoardDirectory } from './directory'
 import { DEFAULT_DISCOVERY, PortDiscovery, type DiscoveryOptions } from './discovery'
 import { boardFlasher, DEFAULT_FLASHER, type BoardFlasherOptions } from './flasher'
 import type { JobService } from './jobs'
+import { noteFlashJobs } from './job-history'
 import { FleetLinks } from './links'
 import { SerialMonitor } from './monitor'
 import { RolloutService } from './rollouts'
@@ -29,6 +30,7 @@ export class FleetService {
   readonly monitor: SerialMonitor
   readonly rollouts: RolloutService
   private started = false
+  private readonly unnote: () => void
 
   constructor(
     dataDir: string,
@@ -42,6 +44,7 @@ export class FleetService {
     this.links = new FleetLinks(boards, directory, events)
     this.discovery = new PortDiscovery(dataDir, boards, events, { ...DEFAULT_DISCOVERY, ...o.discovery })
     this.monitor = new SerialMonitor(events)
+    this.unnote = noteFlashJobs(events, directory, this.links)
     this.rollouts = new RolloutService(dataDir, jobs, directory, events, boardFlasher(boards, this.links, directory, { ...DEFAULT_FLASHER, ...o.flasher }))
   }
 
@@ -68,6 +71,7 @@ export class FleetService {
 
   async dispose(): Promise<void> {
     await this.discovery.dispose()
+    this.unnote()
     this.links.dispose()
     this.monitor.dispose()
   }
