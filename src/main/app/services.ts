@@ -1,4 +1,5 @@
 import type { BoardDirectory } from '../fleet/directory'
+import type { FleetService } from '../fleet/service'
 import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { ExportService } from '../ml/export/service'
@@ -19,4 +20,6 @@ export interface Services {
   exporter: ExportService
   /** Board sessions per port: handshake, flashing, inference, pairing (boards/service.ts). */
   boards: BoardService
+  /** Identities bound to sessions, port discovery, rollouts by board id, serial monitor (fleet/service.ts). */
+  fleet: FleetService
 }

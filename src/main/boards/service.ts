@@ -41,6 +41,7 @@ export interface BoardServiceOptions {
  */
 export class BoardService {
   private readonly sessions = new Map<string, BoardSession>()
+  private readonly watchers = new Set<(s: BoardSession) => void>()
   readonly keys: KeyStore
   readonly opener: PortOpener
 
@@ -51,7 +52,7 @@ export class BoardService {
       kind: 'flash',
       resumable: true,
       title: (p) => `flash ${p.artifact ?? p.file} to ${p.path}`,
-      run: (ctx, p) => this.flashNow(p, ctx.signal, (f, m) => ctx.progress(f, m), (l) => ctx.log(l))
+      run: (ctx, p) => this.flashTo(p, { signal: ctx.signal, progress: (f, m) => ctx.progress(f, m), log: (l) => ctx.log(l) })
     })
   }
 
@@ -74,6 +75,7 @@ export class BoardService {
       this.sessions.set(path, s)
       s.on('state', () => this.o.events.emit('board.state', this.summary(session)))
       s.on('log', (line) => this.o.events.emit('board.log', line))
+      for (const w of this.watchers) w(session)
     }
     try {
       await s.open()
@@ -83,6 +85,21 @@ export class BoardService {
       throw e
     }
     return s
+  }
+
+  /**
+   * Calls `fn` with every session created from now on (and those open now), before it opens, so a
+   * watcher sees its first `ready`. The fleet layer binds identities this way. Returns the unsubscribe.
+   */
+  watch(fn: (s: BoardSession) => void): () => void {
+    this.watchers.add(fn)
+    for (const s of this.sessions.values()) fn(s)
+    return () => this.watchers.delete(fn)
+  }
+
+  /** The session on `path` if one exists (open or reconnecting), without opening anything. */
+  existing(path: string): BoardSession | undefined {
+    return this.sessions.get(path)
   }
 
   summary(s: BoardSession): BoardSummary {
@@ -147,7 +164,17 @@ export class BoardService {
     return { bytes: await this.o.registry.artifacts.read(arts[0].id), name: arts[0].id }
   }
 
-  private async flashNow(p: FlashJobParams, signal: AbortSignal, progress: (f: number, m: Record<string, number>) => void, log: (l: string) => void): Promise<FlashResult> {
+  /**
+   * Flashes what `p` names to the board on `p.path` now (not as a job): the rollout runner and the flash
+   * job both come here. Progress is 0..1 of the artifact's bytes the board holds.
+   */
+  async flashTo(
+    p: FlashJobParams,
+    o: { signal: AbortSignal; progress?: (f: number, m: Record<string, number>) => void; log?: (l: string) => void; readyTimeoutMs?: number }
+  ): Promise<FlashResult> {
+    const { signal } = o
+    const progress = o.progress ?? (() => undefined)
+    const log = o.log ?? (() => undefined)
     const art = await this.loadArtifact(p)
     decodeForConsole(art.bytes, art.name)
     const golden = goldenSet(art.bytes, p.golden ?? 8)
@@ -157,6 +184,7 @@ export class BoardService {
     const r = await flashArtifact(s, art.bytes, {
       golden,
       signal,
+      readyTimeoutMs: o.readyTimeoutMs,
       onProgress: (pr) => {
         progress(pr.total ? pr.sent / pr.total : 0, { sent: pr.sent, total: pr.total, attempt: pr.attempt })
         if (pr.phase !== phase) log(`${(phase = pr.phase)}${pr.attempt > 1 ? ` (attempt ${pr.attempt})` : ''}`)

@@ -17,6 +17,8 @@ export interface InProcessBoardOptions {
   data?: PrivateData
   adapter?: Adapter
   link?: Partial<LinkOptions>
+  /** This board's model runtime instead of the collection's (e.g. a faulty one for failure tests). */
+  runtime?: ModelRuntime | null
 }
 
 export interface InProcessBoard {
@@ -48,7 +50,7 @@ export class InProcessBoards {
       { ...DEFAULT_BOARD, boardId, ...o.config },
       {
         clock: nodeClock,
-        runtime: this.runtime,
+        runtime: o.runtime === undefined ? this.runtime : o.runtime,
         data: o.data,
         adapter: o.adapter,
         faults,

@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
-import { fleetMethods, type FleetEvents } from './fleet'
+import { fleetMethods, rolloutMethods, type FleetEvents } from './fleet'
 import { datasetMethods, type DatasetEvents } from './datasets'
 import { artifactMethods } from './artifacts'
 import { boardMethods, type BoardEvents } from './boards'
@@ -16,6 +16,7 @@ export const methods = {
   ...systemMethods,
   ...jobMethods,
   ...fleetMethods,
+  ...rolloutMethods,
   ...datasetMethods,
   ...artifactMethods,
   ...boardMethods

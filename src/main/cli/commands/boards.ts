@@ -4,6 +4,7 @@ import type { JobInfo } from '../../../shared/api/jobs'
 import { ApiCallError } from '../../app/router'
 import type { CliContext } from '../context'
 import { intOption } from '../options'
+import { registerBoardRecords } from './fleet'
 
 const short = (h: string | null) => (h ? h.slice(0, 12) : '-')
 
@@ -21,7 +22,7 @@ function boardLine(b: BoardSummary & { source?: string; error?: string }): strin
 }
 
 export function registerBoards(program: Command, ctx: CliContext): void {
-  program
+  const boards = program
     .command('boards')
     .description('serial ports with DiReDi boards: identity, slot states, link counters')
     .option('--port <path...>', 'also probe these ports (e.g. a pseudo-terminal from `diredi emulate`)')
@@ -47,6 +48,7 @@ export function registerBoards(program: Command, ctx: CliContext): void {
       })
       ctx.print({ boards: out }, () => (out.length ? out.map((b) => boardLine(b as BoardSummary & { error?: string })).join('\n') : 'no serial ports found; start virtual boards with `diredi emulate --boards 4`'))
     })
+  registerBoardRecords(boards, ctx)
 
   program
     .command('flash')

@@ -4,6 +4,7 @@ import { registerBoards } from './boards'
 import { registerDataset } from './dataset'
 import { registerExport } from './export'
 import { registerEmulate } from './emulate'
+import { registerFleet } from './fleet'
 import { registerInfo } from './info'
 import { registerModels } from './models'
 import { registerServe } from './serve'
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerExport(program, ctx)
   registerBoards(program, ctx)
   registerEmulate(program, ctx)
+  registerFleet(program, ctx)
 }
