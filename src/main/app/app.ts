@@ -6,6 +6,7 @@ import { BoardService } from '../boards/service'
 import { JobService } from '../fleet/jobs'
 import { FleetService, type FleetOptions } from '../fleet/service'
 import { ExportService } from '../ml/export/service'
+import { MlService } from '../ml/service'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
@@ -49,18 +50,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
   const exporter = new ExportService(registry)
+  const ml = new MlService(registry, jobs)
   const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener: opts.portOpener })
 
   const fleet = new FleetService(opts.dataDir, boards, directory, jobs, events, registry, opts.fleet)
   await fleet.load()
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet }
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml }
   const router = new Router(buildHandlers(services))
 
-  // Disposal in reverse order of construction: jobs stop first (a rollout's plan is saved), then discovery
-  // stops reopening ports, then the sessions close (their boards are marked offline), then events.
+  // Disposal in reverse order of construction: jobs stop first (a rollout's plan is saved, training
+  // saves its checkpoint), then discovery
+  // stops reopening ports, then the sessions close (their boards are marked offline), then the ml workers
+  // end, then events.
   const disposers: Array<() => Promise<void> | void> = [
     () => events.dispose(),
+    () => ml.dispose(),
     () => fleet.links.flushed(),
     () => boards.dispose(),
     () => fleet.dispose(),

@@ -1,6 +1,7 @@
 import { fleetHandlers } from '../fleet/handlers'
 import { artifactHandlers } from '../ml/export/handlers'
 import { boardsHandlers } from '../boards/handlers'
+import { mlHandlers } from '../ml/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
@@ -22,6 +23,7 @@ export function buildHandlers(s: Services): Handlers {
     ...fleetHandlers(s),
     ...artifactHandlers(s),
     ...registryHandlers(s),
-    ...boardsHandlers(s)
+    ...boardsHandlers(s),
+    ...mlHandlers(s)
   }
 }

@@ -3,6 +3,7 @@ import type { FleetService } from '../fleet/service'
 import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { ExportService } from '../ml/export/service'
+import type { MlService } from '../ml/service'
 import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
@@ -22,4 +23,6 @@ export interface Services {
   boards: BoardService
   /** Identities bound to sessions, port discovery, rollouts by board id, serial monitor (fleet/service.ts). */
   fleet: FleetService
+  /** Teachers, students, distillation and evaluation on the ml worker threads. */
+  ml: MlService
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import type { SystemStatus } from '../../shared/api/system'
 import { backendInfo } from '../ml/backend'
 import { version } from './config'
@@ -16,7 +15,7 @@ export class SystemService {
     return {
       version,
       dataDir: this.dataDir,
-      backend: backendInfo(Math.max(1, availableParallelism())),
+      backend: backendInfo(),
       host: this.host,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,

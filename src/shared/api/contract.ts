@@ -11,6 +11,7 @@ import { fleetMethods, rolloutMethods, type FleetEvents } from './fleet'
 import { datasetMethods, type DatasetEvents } from './datasets'
 import { artifactMethods } from './artifacts'
 import { boardMethods, type BoardEvents } from './boards'
+import { mlMethods } from './ml'
 
 export const methods = {
   ...systemMethods,
@@ -19,7 +20,8 @@ export const methods = {
   ...rolloutMethods,
   ...datasetMethods,
   ...artifactMethods,
-  ...boardMethods
+  ...boardMethods,
+  ...mlMethods
 } as const
 
 export type Methods = typeof methods

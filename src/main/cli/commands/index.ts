@@ -6,6 +6,7 @@ import { registerExport } from './export'
 import { registerEmulate } from './emulate'
 import { registerFleet } from './fleet'
 import { registerInfo } from './info'
+import { registerMl } from './ml'
 import { registerModels } from './models'
 import { registerServe } from './serve'
 
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerBoards(program, ctx)
   registerEmulate(program, ctx)
   registerFleet(program, ctx)
+  registerMl(program, ctx)
 }
