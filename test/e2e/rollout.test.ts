@@ -19,11 +19,13 @@ let emulate: ChildProcess
 let server: Awaited<ReturnType<typeof serve>>
 let browser: Browser
 let artifactId = ''
+let secondArtifactId = ''
 
 beforeAll(async () => {
   const reg = await openRegistry(dataDir)
   const model = await reg.models.put('student', specModel, { name: 'e2e-rollout', lineage: {} })
   artifactId = (await reg.artifacts.put(artifactBytes(7), { modelId: model.id, formatVersion: 1 })).id
+  secondArtifactId = (await reg.artifacts.put(artifactBytes(8), { modelId: model.id, formatVersion: 1 })).id
   emulate = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'emulate', '--boards', '2', '--baud', '921600'], { stdio: ['ignore', 'pipe', 'pipe'] })
   await new Promise<void>((resolve, reject) => {
     let lines = 0
@@ -57,7 +59,7 @@ async function putInGroup(page: Page, boardId: string, group: string) {
 }
 
 describe('rollouts page', () => {
-  it('shows the ports, groups two boards, rolls an artifact out from the form to success, and shows the flash in the serial monitor', async () => {
+  it('shows the ports, groups two boards, rolls an artifact out from the form to success, and follows the flashes live in the serial monitor (filter, save, pause)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' })
     page.setDefaultTimeout(20_000)
     page.on('pageerror', (e) => console.error('page error:', e.message))
@@ -106,6 +108,26 @@ describe('rollouts page', () => {
     // the file holds what the filtered monitor showed: the one "verified" line of vb-0000
     expect(readFileSync(file, 'utf8')).toMatch(/^\S+ info {2}\[vb-0000@\S+\] .*slot a: verified \(\d+ bytes\)\n$/)
     await page.screenshot({ path: screenshotPath('monitor.png'), fullPage: true })
+
+    // live: pause the monitor, roll the second artifact out from another window, see the lines held, resume
+    await page.getByTestId('monitor-filter').fill('')
+    await page.getByTestId('monitor-filter').press('Enter')
+    await expect.poll(() => page.getByTestId('monitor-lines').textContent()).toMatch(/slot a: confirmed/)
+    await page.getByTestId('monitor-pause').click()
+    expect(await page.getByTestId('monitor-pause').getAttribute('aria-pressed')).toBe('true')
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' })
+    other.setDefaultTimeout(20_000)
+    await other.goto(server.url)
+    await other.getByTestId('nav-rollouts').click()
+    await other.getByTestId('rollout-artifact').selectOption(secondArtifactId)
+    await other.getByTestId('rollout-group').selectOption('lab')
+    await other.getByTestId('rollout-start').click()
+    await expect.poll(() => other.getByTestId('rollout-detail-state').textContent(), { timeout: 40_000 }).toBe('succeeded')
+    await other.close()
+    await expect.poll(() => page.getByTestId('monitor-held').textContent()).toMatch(/^paused: [1-9]\d* new lines$/)
+    expect(await page.getByTestId('monitor-lines').textContent()).not.toMatch(/slot b/)
+    await page.getByTestId('monitor-pause').click()
+    await expect.poll(() => page.getByTestId('monitor-lines').textContent()).toMatch(/slot b: confirmed/)
     await page.close()
   })
 })
