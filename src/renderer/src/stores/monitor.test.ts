@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { fakeApi } from '../testing/fake-api'
 import { provideApi } from './api'
-import { useMonitorStore } from './monitor'
+import { MONITOR_KEEP, useMonitorStore } from './monitor'
 import type { BoardLogLine } from '../../../shared/api/boards'
 
 const line = (boardId: string | null, text: string, level: BoardLogLine['level'] = 'info'): BoardLogLine => ({ path: '/dev/pts/1', boardId, level, uptimeMs: 1, text, at: '2026-01-01T00:00:00Z' })
@@ -58,5 +58,17 @@ describe('monitor store', () => {
     expect(s.saved).toEqual({ file: '/tmp/b1.log', lines: 7 })
     expect(await s.save('b1.log')).toBe(false)
     expect(s.error?.message).toMatch(/absolute/)
+  })
+
+  it('keeps the newest lines and counts those dropped from the front', async () => {
+    f.stub('fleet.logs', () => ({ ok: true, value: [] }))
+    const s = useMonitorStore()
+    await s.open('b1')
+    for (let i = 0; i < MONITOR_KEEP + 3; i++) f.emit('board.log', line('b1', `n${i}`))
+    expect(s.lines.length).toBe(MONITOR_KEEP)
+    expect(s.dropped).toBe(3)
+    expect(s.lines[0].text).toBe('n3')
+    await s.open('b1')
+    expect(s.dropped).toBe(0)
   })
 })

@@ -20,6 +20,8 @@ export const useMonitorStore = defineStore('monitor', () => {
   const boardId = ref<string | null>(null)
   const lines = ref<MonitorLine[]>([])
   const held = ref<MonitorLine[]>([])
+  /** Lines dropped from the front since `open` (so `dropped + index` is a stable key for a line). */
+  const dropped = ref(0)
   const contains = ref('')
   const level = ref<LogLevel>('debug')
   const paused = ref(false)
@@ -38,7 +40,9 @@ export const useMonitorStore = defineStore('monitor', () => {
 
   function append(more: MonitorLine[]) {
     const next = lines.value.concat(more)
-    lines.value = next.length > MONITOR_KEEP ? next.slice(next.length - MONITOR_KEEP) : next
+    const over = Math.max(0, next.length - MONITOR_KEEP)
+    dropped.value += over
+    lines.value = over ? next.slice(over) : next
   }
 
   const query = () => ({ boardId: boardId.value ?? undefined, ...(contains.value && { contains: contains.value }), ...(level.value !== 'debug' && { level: level.value }) })
@@ -54,6 +58,7 @@ export const useMonitorStore = defineStore('monitor', () => {
     }
     error.value = null
     lines.value = r.value
+    dropped.value = 0
   }
 
   function setPaused(p: boolean) {
@@ -79,5 +84,5 @@ export const useMonitorStore = defineStore('monitor', () => {
 
   const heldCount = computed(() => held.value.length)
 
-  return { boardId, lines, contains, level, paused, heldCount, error, saved, open, setPaused, save }
+  return { boardId, lines, dropped, contains, level, paused, heldCount, error, saved, open, setPaused, save }
 })
