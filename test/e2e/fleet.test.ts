@@ -52,7 +52,7 @@ describe('fleet view', () => {
     expect(page.url()).toContain('/fleet/VB-0499')
     await page.getByTestId('board-name').fill('far corner')
     await page.getByTestId('board-labels').fill('slow, dusty')
-    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('name far corner, group field, labels [slow, dusty]').waitFor()
     await page.screenshot({ path: screenshotPath('board.png') })
     await page.close()

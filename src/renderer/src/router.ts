@@ -9,6 +9,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'status', component: StatusView, meta: { title: 'Status', nav: true } },
   { path: '/fleet', name: 'fleet', component: () => import('./views/FleetView.vue'), meta: { title: 'Fleet', nav: true } },
   { path: '/fleet/:id', name: 'board', component: () => import('./views/BoardView.vue'), props: true, meta: { title: 'Board' } },
+  { path: '/rollouts', name: 'rollouts', component: () => import('./views/rollouts/RolloutsView.vue'), meta: { title: 'Rollouts', nav: true } },
+  { path: '/rollouts/:id', name: 'rollout', component: () => import('./views/rollouts/RolloutDetailView.vue'), props: true, meta: { title: 'Rollout' } },
   { path: '/jobs', name: 'jobs', component: () => import('./views/JobsView.vue'), meta: { title: 'Jobs', nav: true } },
   { path: '/jobs/:id', name: 'job', component: () => import('./views/JobDetailView.vue'), props: true, meta: { title: 'Job' } },
   {
