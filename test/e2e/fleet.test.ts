@@ -34,7 +34,7 @@ describe('fleet view', () => {
     await page.goto(server.url)
     await page.getByTestId('nav-fleet').click()
     await page.getByTestId('fleet-count').waitFor()
-    expect(await page.getByTestId('fleet-count').textContent()).toBe('500 of 500 boards, 0 online')
+    await expect.poll(() => page.getByTestId('fleet-count').textContent()).toBe('500 of 500 boards, 0 online')
     expect(await page.locator('[role=row].vrow').count()).toBeLessThan(40)
     await page.screenshot({ path: screenshotPath('fleet.png') })
 
@@ -52,7 +52,7 @@ describe('fleet view', () => {
     expect(page.url()).toContain('/fleet/VB-0499')
     await page.getByTestId('board-name').fill('far corner')
     await page.getByTestId('board-labels').fill('slow, dusty')
-    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('name far corner, group field, labels [slow, dusty]').waitFor()
     await page.screenshot({ path: screenshotPath('board.png') })
     await page.close()

@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs'
 import type { SystemStatus } from '../../shared/api/system'
 import { BoardDirectory } from '../fleet/directory'
+import type { PortOpener } from '../transport/types'
+import { BoardService } from '../boards/service'
 import { JobService } from '../fleet/jobs'
+import { FleetService, type FleetOptions } from '../fleet/service'
+import { ExportService } from '../ml/export/service'
 import { MlService } from '../ml/service'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
@@ -13,6 +17,14 @@ import { SystemService } from './system'
 export interface AppOptions {
   dataDir: string
   host: SystemStatus['host']
+  /** How board ports are opened (default: the native serial binding); tests pass an in-process bus. */
+  portOpener?: PortOpener
+  /**
+   * The fleet layer. `autostart` (default: every host but the CLI) scans ports, opens announced and added
+   * ports and resumes interrupted rollouts at start-up; one-shot CLI commands leave that alone so they
+   * never pick up (and then cancel) a rollout a console is running.
+   */
+  fleet?: Partial<FleetOptions>
 }
 
 export interface App {
@@ -37,14 +49,37 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await directory.load()
   const registry = await openRegistry(opts.dataDir, { onChange: (c) => events.emit('registry.changed', c) })
 
+  const exporter = new ExportService(registry)
   const ml = new MlService(registry, jobs)
+  const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener: opts.portOpener })
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, ml }
+  const fleet = new FleetService(opts.dataDir, boards, directory, jobs, events, registry, opts.fleet)
+  await fleet.load()
+
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml }
   const router = new Router(buildHandlers(services))
 
-  // Disposal in reverse order of construction.
-  // Jobs stop first (training saves its checkpoint), then the ml workers end.
-  const disposers: Array<() => Promise<void> | void> = [() => events.dispose(), () => ml.dispose(), () => jobs.dispose()]
+  // Disposal in reverse order of construction: jobs stop first (a rollout's plan is saved, training
+  // saves its checkpoint), then discovery
+  // stops reopening ports, then the sessions close (their boards are marked offline), then the ml workers
+  // end, then events.
+  const disposers: Array<() => Promise<void> | void> = [
+    () => events.dispose(),
+    () => ml.dispose(),
+    () => fleet.links.flushed(),
+    () => boards.dispose(),
+    () => fleet.dispose(),
+    () => jobs.dispose(),
+    () => exporter.dispose()
+  ]
+  if (opts.fleet?.autostart ?? opts.host !== 'cli') {
+    try {
+      await fleet.start()
+    } catch (e) {
+      for (const d of [...disposers].reverse()) await Promise.resolve(d()).catch(() => undefined)
+      throw e
+    }
+  }
   let disposing: Promise<void> | null = null
   return {
     router,

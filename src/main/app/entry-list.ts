@@ -5,7 +5,9 @@
  */
 export const ENTRIES = {
   cli: 'src/main/cli/main.ts',
+  'emulator-board': 'src/main/emulator/child.ts',
   electron: 'src/main/hosts/electron/main.ts',
+  'quantize-worker': 'src/main/ml/quantize/quantize-worker.ts',
   'ml-worker': 'src/main/ml/worker/main.ts'
 } as const satisfies Record<string, string>
 

@@ -1,4 +1,6 @@
 import { fleetHandlers } from '../fleet/handlers'
+import { artifactHandlers } from '../ml/export/handlers'
+import { boardsHandlers } from '../boards/handlers'
 import { mlHandlers } from '../ml/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
@@ -19,7 +21,9 @@ export function buildHandlers(s: Services): Handlers {
     'jobs.resume': (p) => s.jobs.resume(p.id),
     'jobs.cancel': (p) => s.jobs.cancel(p.id),
     ...fleetHandlers(s),
+    ...artifactHandlers(s),
     ...registryHandlers(s),
+    ...boardsHandlers(s),
     ...mlHandlers(s)
   }
 }

@@ -1,7 +1,12 @@
 import type { Handlers } from '../app/router'
 import type { Services } from '../app/services'
 
-export function fleetHandlers(s: Services): Pick<Handlers, 'fleet.boards' | 'fleet.board' | 'fleet.history' | 'fleet.label' | 'fleet.groups'> {
+type FleetMethod =
+  | 'fleet.boards' | 'fleet.board' | 'fleet.history' | 'fleet.label' | 'fleet.groups'
+  | 'fleet.ports' | 'fleet.addPort' | 'fleet.removePort' | 'fleet.logs' | 'fleet.saveLog'
+  | 'fleet.rollout' | 'fleet.rollouts' | 'fleet.rolloutGet'
+
+export function fleetHandlers(s: Services): Pick<Handlers, FleetMethod> {
   return {
     'fleet.boards': (p) => s.directory.list(p),
     'fleet.board': (p) => s.directory.get(p.id),
@@ -11,6 +16,17 @@ export function fleetHandlers(s: Services): Pick<Handlers, 'fleet.boards' | 'fle
       s.events.emit('fleet.board', b)
       return b
     },
-    'fleet.groups': () => s.directory.groups()
+    'fleet.groups': () => s.directory.groups(),
+    'fleet.ports': () => s.fleet.discovery.list(),
+    'fleet.addPort': (p) => s.fleet.discovery.add(p.path),
+    'fleet.removePort': (p) => s.fleet.discovery.remove(p.path),
+    'fleet.logs': (p) => s.fleet.monitor.query(p),
+    'fleet.saveLog': ({ file, ...q }) => s.fleet.monitor.save(file, q),
+    'fleet.rollout': async (p) => {
+      const art = await s.fleet.resolveArtifact(p.artifactId)
+      return s.fleet.rollouts.start({ artifactId: art.id, artifactHash: art.hash, group: p.group, boards: p.boards, concurrency: p.concurrency, waveSize: p.waveSize, abortAfter: p.abortAfter })
+    },
+    'fleet.rollouts': () => s.fleet.rollouts.list(),
+    'fleet.rolloutGet': (p) => s.fleet.rollouts.get(p.id)
   }
 }

@@ -28,3 +28,25 @@ export function formatTime(iso: string | null | undefined): string {
 export function shortHash(h: string | null | undefined, n = 10): string {
   return h ? h.slice(0, n) : '—'
 }
+
+/**
+ * One metric for display: accuracies and agreement rates (keys with acc/agree, values in 0..1) as
+ * percentages, byte counts as sizes, integers as integers, other numbers to 4 significant digits.
+ */
+export function formatMetric(key: string, v: number): string {
+  if (!Number.isFinite(v)) return String(v)
+  if (/acc|agree/i.test(key) && v >= 0 && v <= 1) return formatPercent(v, 2)
+  if (/bytes$/i.test(key)) return formatBytes(v)
+  if (Number.isInteger(v)) return v.toLocaleString('en')
+  return Number(v.toPrecision(4)).toString()
+}
+
+export function formatShape(shape: number[] | null | undefined): string {
+  return shape ? `[${shape.join(', ')}]` : '—'
+}
+
+/** A named metric of a record for a table cell, or '—' when the record does not hold it. */
+export function metricCell(metrics: Record<string, number>, key: string): string {
+  const v = metrics[key]
+  return v === undefined ? '—' : formatMetric(key, v)
+}

@@ -7,15 +7,20 @@ import type { z } from 'zod'
 import type { MethodDef } from './define'
 import { systemMethods, type SystemEvents } from './system'
 import { jobMethods, type JobEvents } from './jobs'
-import { fleetMethods, type FleetEvents } from './fleet'
+import { fleetMethods, rolloutMethods, type FleetEvents } from './fleet'
 import { datasetMethods, type DatasetEvents } from './datasets'
+import { artifactMethods } from './artifacts'
+import { boardMethods, type BoardEvents } from './boards'
 import { mlMethods } from './ml'
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
   ...fleetMethods,
+  ...rolloutMethods,
   ...datasetMethods,
+  ...artifactMethods,
+  ...boardMethods,
   ...mlMethods
 } as const
 
@@ -28,7 +33,7 @@ export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>
 export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>
 export type ResultOf<M extends MethodName> = Methods[M] extends MethodDef<z.ZodType, infer R> ? R : never
 
-export interface Events extends SystemEvents, JobEvents, FleetEvents, DatasetEvents {}
+export interface Events extends SystemEvents, JobEvents, FleetEvents, DatasetEvents, BoardEvents {}
 export type EventName = keyof Events
 
 export const methodNames = Object.keys(methods) as MethodName[]

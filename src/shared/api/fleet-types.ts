@@ -74,3 +74,43 @@ export interface BoardRecord {
   /** Free-form facts from the last HELLO (budgets, capabilities, slots), kept as reported. */
   info: Record<string, unknown>
 }
+
+/** A serial port as discovery sees it. */
+export interface FleetPort {
+  path: string
+  /** Listed by the OS, announced by a running `diredi emulate`, or added by the user. */
+  source: 'os' | 'emulator' | 'user'
+  manufacturer?: string
+  serialNumber?: string
+  vendorId?: string
+  productId?: string
+  /** Whether the console opens it by itself (emulator-announced and user-added ports; OS ports only when added). */
+  auto: boolean
+  /** Whether the port is listed now (a user-added port may be absent). */
+  present: boolean
+  /** listed: known, not opened; opening; open: a session owns it; retrying: opening failed, tried again at nextRetryAt. */
+  status: 'listed' | 'opening' | 'open' | 'retrying'
+  /** The owning session's state, when there is one. */
+  session: string | null
+  boardId: string | null
+  error: { code: string; message: string } | null
+  /** Failed opening attempts in a row. */
+  attempts: number
+  nextRetryAt: string | null
+}
+
+export interface FleetPortEvent {
+  change: 'added' | 'removed' | 'changed'
+  port: FleetPort
+}
+
+/** One line of a board's human log channel, as the serial monitor keeps it. */
+export interface MonitorLine {
+  boardId: string | null
+  path: string
+  level: 'debug' | 'info' | 'warn' | 'error'
+  uptimeMs: number
+  text: string
+  /** When the console received it (ISO). */
+  at: string
+}

@@ -1,9 +1,16 @@
 import { z } from 'zod'
 import { method } from './define'
-import type { BoardHistoryEntry, BoardRecord, RolloutPlan, RolloutSummary } from './fleet-types'
+import type { BoardHistoryEntry, BoardRecord, FleetPort, FleetPortEvent, MonitorLine, RolloutPlan, RolloutSummary } from './fleet-types'
 
 const BoardId = z.string().min(1).max(128)
 const Label = z.string().min(1).max(64)
+const LogQuery = {
+  boardId: BoardId.optional(),
+  path: z.string().min(1).max(4096).optional(),
+  contains: z.string().max(200).optional(),
+  level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  limit: z.number().int().positive().max(100_000).optional()
+}
 
 export interface RolloutView {
   plan: RolloutPlan
@@ -18,10 +25,21 @@ export const fleetMethods = {
     z.object({ id: BoardId, name: Label.optional(), labels: z.array(Label).max(32).optional(), group: Label.nullable().optional() }).strict(),
     'Name, label or group a board'
   ),
-  'fleet.groups': method<string[]>()(z.object({}).strict(), 'Board groups in use')
+  'fleet.groups': method<string[]>()(z.object({}).strict(), 'Board groups in use'),
+  'fleet.ports': method<FleetPort[]>()(z.object({}).strict(), 'Every port discovery knows now (then follow `fleet.port` events)'),
+  'fleet.addPort': method<FleetPort>()(
+    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    'Add a port the console opens and keeps open (also after a restart); OS ports are never probed unless added'
+  ),
+  'fleet.removePort': method<{ removed: true }>()(z.object({ path: z.string().min(1).max(4096) }).strict(), 'Forget an added port and close its session'),
+  'fleet.logs': method<MonitorLine[]>()(z.object(LogQuery).strict(), "Serial monitor: a board's log lines (newest last), filtered"),
+  'fleet.saveLog': method<{ file: string; lines: number }>()(
+    z.object({ ...LogQuery, file: z.string().min(1).max(4096) }).strict(),
+    'Serial monitor: save the matching log lines to a text file (absolute path)'
+  )
 }
 
-/** Rollout methods: spread into the contract by the composition that has a board link to flash with. */
+/** Rollouts: flash an artifact to boards by id (through their sessions), persisted and resumable. */
 export const rolloutMethods = {
   'fleet.rollout': method<{ jobId: string; boards: number }>()(
     z
@@ -44,4 +62,5 @@ export const rolloutMethods = {
 export interface FleetEvents {
   'fleet.rollout': RolloutView
   'fleet.board': BoardRecord
+  'fleet.port': FleetPortEvent
 }

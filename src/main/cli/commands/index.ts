@@ -1,6 +1,10 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerBoards } from './boards'
 import { registerDataset } from './dataset'
+import { registerExport } from './export'
+import { registerEmulate } from './emulate'
+import { registerFleet } from './fleet'
 import { registerInfo } from './info'
 import { registerMl } from './ml'
 import { registerModels } from './models'
@@ -12,5 +16,9 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInfo(program, ctx)
   registerDataset(program, ctx)
   registerModels(program, ctx)
+  registerExport(program, ctx)
+  registerBoards(program, ctx)
+  registerEmulate(program, ctx)
+  registerFleet(program, ctx)
   registerMl(program, ctx)
 }

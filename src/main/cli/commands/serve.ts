@@ -12,8 +12,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .description('start the console for a browser, on 127.0.0.1, and print its URL')
     .option('--port <n>', 'TCP port (0: any free port)', intOption('--port', 0, 65535), 7878)
     .option('--token <t>', 'session token (default: a new random one per launch)')
-    .action(async (o: { port: number; token?: string }) => {
-      const app = await createApp({ dataDir: ctx.dataDir(), host: 'web' })
+    .option('--port-path <path>', 'a serial port to open and keep open (repeatable; kept for later starts); other OS ports are listed, not probed', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (o: { port: number; token?: string; portPath?: string[] }) => {
+      const app = await createApp({ dataDir: ctx.dataDir(), host: 'web', fleet: { portPaths: o.portPath ?? [] } })
       let host
       try {
         host = await startWebHost(app, { port: o.port, rendererDir: join(packageRoot, 'out', 'renderer'), token: o.token })

@@ -7,7 +7,8 @@ import { CanvasRenderer } from 'echarts/renderers'
 use([LineChart, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, TitleComponent, CanvasRenderer])
 
 /** Colours from the page's CSS variables, so charts follow the light/dark theme. */
-export function themeColors(): { fg: string; muted: string; border: string } {
+export function themeColors(): { fg: string; muted: string; border: string; accent: string; panel: string } {
   const s = getComputedStyle(document.documentElement)
-  return { fg: s.getPropertyValue('--fg').trim() || '#222', muted: s.getPropertyValue('--muted').trim() || '#666', border: s.getPropertyValue('--border').trim() || '#ddd' }
+  const v = (name: string, fallback: string) => s.getPropertyValue(name).trim() || fallback
+  return { fg: v('--fg', '#222'), muted: v('--muted', '#666'), border: v('--border', '#ddd'), accent: v('--accent', '#1d4ed8'), panel: v('--panel', '#fff') }
 }

@@ -1,0 +1,7 @@
+export * from './model'
+export * from './errors'
+export * from './format'
+export * from './interpreter'
+export * from './fixedpoint'
+export { checkInt8Model } from './validate'
+export { crc32 } from './crc32'
