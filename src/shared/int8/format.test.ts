@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelSpec } from '../model/spec'
-import { crc32 } from './crc32'
+import { crc32 } from '../checksum/crc32'
 import { ArtifactError, type ArtifactErrorCode } from './errors'
 import { decodeArtifact, encodeArtifact } from './format'
 import { quantizeInput, runInt8 } from './interpreter'

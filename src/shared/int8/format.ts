@@ -6,7 +6,7 @@
  */
 import type { Activation, Padding } from '../model/spec'
 import { ByteReader, ByteWriter } from './bytes'
-import { crc32 } from './crc32'
+import { crc32 } from '../checksum/crc32'
 import { ArtifactError } from './errors'
 import { isWeighted, type Int8Layer, type Int8Model, type OutputQuant, type WeightedInt8Layer } from './model'
 import { checkInt8Model } from './validate'

@@ -1,5 +1,5 @@
 import { cobsEncodeInto, cobsMaxEncoded } from './cobs'
-import { crc32 } from './crc32'
+import { crc32 } from '../checksum/crc32'
 import { WireError } from './errors'
 
 /**
