@@ -5,6 +5,7 @@ import type { DatasetImportResult, DatasetRecord } from '../../../shared/api/dat
 import type { ParamsIn } from '../../../shared/api/contract'
 import { newestFirst } from '../models/lineage'
 import { useApi } from './api'
+import { sharedRead } from './shared-read'
 
 /** Datasets in the registry, kept live by `registry.changed` events; importing and verifying them. */
 export const useDatasetsStore = defineStore('datasets', () => {
@@ -35,17 +36,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return byId.value[ref] ?? list.value.find((d) => d.name === ref || d.aliases?.includes(ref))
   }
 
-  let inflight: Promise<void> | null = null
-  /** Reads the list (again); concurrent callers share one read. */
-  function load(): Promise<void> {
-    inflight ??= read().finally(() => (inflight = null))
-    return inflight
-  }
-  /** Resolves once the list has been read at least once (reading it if nobody has yet). */
-  async function ready(): Promise<void> {
-    if (inflight) await inflight
-    else if (!loaded.value) await load()
-  }
+  /** load(): read the list (again), one read shared by concurrent callers; ready(): read once at least. */
+  const { load, ready } = sharedRead(() => read(), loaded)
 
   async function read(): Promise<void> {
     const r = await api.call('datasets.list', {})

@@ -4,6 +4,7 @@ import type { ApiError } from '../../../shared/api/errors'
 import type { ArtifactRecord, ModelRecord } from '../../../shared/model/records'
 import { newestFirst, versionLines } from '../models/lineage'
 import { useApi } from './api'
+import { sharedRead } from './shared-read'
 
 /** Teachers, students and their int8 artifacts, kept live by `registry.changed` events. */
 export const useModelsStore = defineStore('models', () => {
@@ -51,17 +52,8 @@ export const useModelsStore = defineStore('models', () => {
     artifactsById.value = Object.fromEntries(r.value.map((a) => [a.id, a]))
   }
 
-  let inflight: Promise<void> | null = null
-  /** Reads the list (again); concurrent callers share one read. */
-  function load(): Promise<void> {
-    inflight ??= read().finally(() => (inflight = null))
-    return inflight
-  }
-  /** Resolves once the list has been read at least once (reading it if nobody has yet). */
-  async function ready(): Promise<void> {
-    if (inflight) await inflight
-    else if (!loaded.value) await load()
-  }
+  /** load(): read the list (again), one read shared by concurrent callers; ready(): read once at least. */
+  const { load, ready } = sharedRead(() => read(), loaded)
 
   async function read(): Promise<void> {
     const r = await api.call('models.list', {})
