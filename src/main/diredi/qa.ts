@@ -1,14 +1,9 @@
+import { classificationReport } from '../ml/quantize/evaluate'
 import type { QaBoardResult, QaCheck, QaPolicy, QaReport } from '../../shared/diredi/qa'
 
 /** Per-class accuracy from true and predicted labels; NaN for a class with no samples. */
 export function perClassAccuracy(y: ArrayLike<number>, pred: ArrayLike<number>, classes: number): number[] {
-  const hit = new Array<number>(classes).fill(0)
-  const n = new Array<number>(classes).fill(0)
-  for (let i = 0; i < y.length; i++) {
-    n[y[i]]++
-    if (pred[i] === y[i]) hit[y[i]]++
-  }
-  return n.map((c, k) => (c ? hit[k] / c : NaN))
+  return classificationReport(Int32Array.from(pred), Int32Array.from(y), classes).perClass.map((c) => c.accuracy)
 }
 
 /** Accuracy over a subset of classes (sample-weighted), from true and predicted labels. */
