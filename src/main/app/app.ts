@@ -7,6 +7,7 @@ import { JobService } from '../fleet/jobs'
 import { FleetService, type FleetOptions } from '../fleet/service'
 import { ExportService } from '../ml/export/service'
 import { MlService } from '../ml/service'
+import { DirediService } from '../diredi/service'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
@@ -56,7 +57,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const fleet = new FleetService(opts.dataDir, boards, directory, jobs, events, registry, opts.fleet)
   await fleet.load()
 
-  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml }
+  const diredi = new DirediService({ dataDir: opts.dataDir, registry, ml, jobs, boards })
+
+  const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml, diredi }
   const router = new Router(buildHandlers(services))
 
   // Disposal in reverse order of construction: jobs stop first (a rollout's plan is saved, training

@@ -2,6 +2,7 @@ import { fleetHandlers } from '../fleet/handlers'
 import { artifactHandlers } from '../ml/export/handlers'
 import { boardsHandlers } from '../boards/handlers'
 import { mlHandlers } from '../ml/handlers'
+import { direDiHandlers } from '../diredi/handlers'
 import { registryHandlers } from '../store/handlers'
 import type { Handlers } from './router'
 import type { Services } from './services'
@@ -24,6 +25,7 @@ export function buildHandlers(s: Services): Handlers {
     ...artifactHandlers(s),
     ...registryHandlers(s),
     ...boardsHandlers(s),
-    ...mlHandlers(s)
+    ...mlHandlers(s),
+    ...direDiHandlers(s)
   }
 }

@@ -4,6 +4,7 @@ import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { ExportService } from '../ml/export/service'
 import type { MlService } from '../ml/service'
+import type { DirediService } from '../diredi/service'
 import type { FileRegistry } from '../store/registry'
 import type { EventBus } from './events'
 import type { SystemService } from './system'
@@ -25,4 +26,6 @@ export interface Services {
   fleet: FleetService
   /** Teachers, students, distillation and evaluation on the ml worker threads. */
   ml: MlService
+  /** The DiReDi loop: scenarios, rounds, experiments, their reports, teacher versions. */
+  diredi: DirediService
 }

@@ -12,6 +12,7 @@ import { datasetMethods, type DatasetEvents } from './datasets'
 import { artifactMethods } from './artifacts'
 import { boardMethods, type BoardEvents } from './boards'
 import { mlMethods } from './ml'
+import { direDiMethods } from './diredi'
 
 export const methods = {
   ...systemMethods,
@@ -21,7 +22,8 @@ export const methods = {
   ...datasetMethods,
   ...artifactMethods,
   ...boardMethods,
-  ...mlMethods
+  ...mlMethods,
+  ...direDiMethods
 } as const
 
 export type Methods = typeof methods

@@ -57,11 +57,40 @@ export const BoardEntry = z
   })
   .strict()
 
+/** The models of the run: the teacher the manufacturer starts from and the student's budget (optional; defaults hold). */
+export const Models = z
+  .object({
+    /** `auto`: the console's default teacher for the data (a CNN for images); `mlp`: dense 512-256 (faster). */
+    teacher: z.enum(['auto', 'mlp']).optional(),
+    teacher_epochs: z.number().int().min(1).max(200).optional(),
+    /** The student's int8 weight budget in KB (default: the smallest flash_kb of the boards, else 32). */
+    student_budget_kb: z.number().positive().max(100_000).optional(),
+    student_family: z.enum(['auto', 'dense', 'conv', 'dsconv']).optional(),
+    student_epochs: z.number().int().min(1).max(200).optional()
+  })
+  .strict()
+
+/** The round's settings (DIREDI.md steps 3, 5, 6); the API's and CLI's options override them. */
+export const Tuning = z
+  .object({
+    board_epochs: z.number().int().min(1).max(500).optional(),
+    board_lr: z.number().positive().max(1).optional(),
+    mu: z.number().min(0).max(1e6).optional(),
+    lambda: z.number().min(0).max(1e6).optional(),
+    beta: z.number().min(0).max(100).optional(),
+    gamma: z.number().min(0).max(1).optional(),
+    update_epochs: z.number().int().min(1).max(200).optional()
+  })
+  .strict()
+
 export const Scenario = z
   .object({
     name: z.string().min(1).max(100),
+    description: z.string().max(2000).optional(),
     dataset: z.string().min(1),
     seed: z.number().int().default(1),
+    models: Models.optional(),
+    tuning: Tuning.optional(),
     presumed: z.object({ fraction: z.number().gt(0).lt(1) }).strict(),
     boards: z.array(BoardEntry).min(1, 'a scenario needs at least one board').max(1000)
   })
