@@ -20,6 +20,8 @@ export function roundText(r: RoundReport): string {
   return lines.join('\n')
 }
 
+const pts = (x: number) => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a')
+
 /** The baseline table, one row per method (the last round's). */
 export function experimentTable(e: ExperimentReport): string {
   const head = 'method         acc_user  acc_presumed  max_class_drop  raw_samples_uploaded  knowledge_bytes  seconds  qa'
@@ -31,7 +33,9 @@ export function experimentTable(e: ExperimentReport): string {
     `experiment ${e.id}: ${e.scenario} on ${e.dataset}, seed ${e.seed}, ${e.rounds} round(s)`,
     head,
     ...rows,
-    `yardstick: DiReDi's gain ${(y.gainDiredi * 100).toFixed(1)} pts = ${(y.share * 100).toFixed(0)}% of max(oracle ${(y.gainOracle * 100).toFixed(1)}, local ${(y.gainLocal * 100).toFixed(1)}) pts: ${y.met ? 'MET (>= 80%)' : 'NOT MET (< 80%)'}`,
+    Number.isFinite(y.share)
+      ? `yardstick: DiReDi's gain ${pts(y.gainDiredi)} pts = ${(y.share * 100).toFixed(0)}% of max(oracle ${pts(y.gainOracle)}, local ${pts(y.gainLocal)}) pts: ${y.met ? 'MET (>= 80%)' : 'NOT MET (< 80%)'}`
+      : `yardstick: not measured (it needs diredi and local or oracle with a positive gain over none; gains: diredi ${pts(y.gainDiredi)}, local ${pts(y.gainLocal)}, oracle ${pts(y.gainOracle)})`,
     ...(e.files.length ? [`written: ${e.files.join(', ')}`] : [])
   ].join('\n')
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../app/app'
+import type { RoundReport, RoundSummary } from '../../shared/api/diredi'
+
+/**
+ * A round whose knowledge fails validation changes nothing (DIREDI.md step 4): the console's key for a
+ * board is replaced, so the board's signature no longer verifies; the round refuses the knowledge with
+ * its reason, makes no teacher version and no candidate, and the boards keep their model.
+ */
+let dir: string
+let app: App
+
+const round = async (): Promise<RoundReport> => {
+  const job = await app.router.invoke('diredi.round', { scenario: 'demo-tiny' })
+  const done = await app.services.jobs.wait(job.id)
+  expect(done.state, JSON.stringify(done.error)).toBe('succeeded')
+  return app.router.invoke('diredi.roundReport', { id: (done.result as { rounds: RoundSummary[] }).rounds[0].id })
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'diredi-round-'))
+  app = await createApp({ dataDir: dir, host: 'cli' })
+}, 60_000)
+
+afterAll(async () => {
+  await app?.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('a round with refused knowledge', () => {
+  it('refuses a board whose signature does not verify and changes nothing', async () => {
+    const first = await round()
+    expect(first.inbox.every((i) => i.accepted)).toBe(true)
+    const teachersBefore = (await app.router.invoke('diredi.teachers', {})).flatMap((l) => l.versions.map((v) => v.id))
+    const studentsBefore = (await app.services.registry.models.list('student')).length
+    const slots = async () => (await app.services.boards.session('/virtual/lab/demo-tiny/demo-1')).info?.slots
+
+    // The console forgets both boards' real keys: whatever they sign now fails.
+    for (const b of ['demo-1', 'demo-2']) await app.services.boards.keys.put(b, app.services.boards.keys.fresh())
+    const runningBefore = await slots()
+    const second = await round()
+    expect(second.outcome).toBe('no-knowledge')
+    expect(second.inbox.map((i) => [i.boardId, i.accepted, i.code])).toEqual([['demo-1', false, 'BAD_SIGNATURE'], ['demo-2', false, 'BAD_SIGNATURE']])
+    for (const i of second.inbox) expect(i.reason).toMatch(/does not verify with board demo-\d's key/)
+    expect(second.teacherAfter).toBeNull()
+    expect(second.candidate).toBeNull()
+    expect(second.qa).toBeNull()
+    expect((await app.router.invoke('diredi.teachers', {})).flatMap((l) => l.versions.map((v) => v.id))).toEqual(teachersBefore)
+    expect((await app.services.registry.models.list('student')).length).toBe(studentsBefore)
+    expect(await slots()).toEqual(runningBefore)
+    // The ledger still counts what the boards sent, and no raw sample.
+    expect(second.ledger.totals.bytes).toBeGreaterThan(0)
+    expect(second.ledger.totals.rawSamplesUploaded).toBe(0)
+    // Listed as a round with its refusals.
+    const listed = (await app.router.invoke('diredi.rounds', {})).find((r) => r.id === second.id)
+    expect(listed).toMatchObject({ outcome: 'no-knowledge', accepted: 0, rejected: 2, qaPassed: null })
+  }, 300_000)
+})
