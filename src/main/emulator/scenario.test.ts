@@ -26,6 +26,16 @@ describe('scenario boards for diredi emulate', () => {
     expect(s).toEqual({ name: 'prior-3', boards: [{ boardId: 'b1' }, { boardId: 'b2', boardClass: 'm4', flashBytes: 65536, ramBytes: 32768, adaptation: 'all', faults: 'drop=0.01' }] })
   })
 
+  it('reads every shipped scenario, with their boards’ adapt setting', async () => {
+    const { readdirSync } = await import('node:fs')
+    const shipped = join(process.cwd(), 'scenarios')
+    for (const f of readdirSync(shipped).filter((x) => x.endsWith('.json'))) {
+      const s = readScenarioBoards(join(shipped, f))
+      expect(s.boards.length, f).toBeGreaterThan(0)
+    }
+    expect(readScenarioBoards(join(shipped, 'demo-tiny.json')).boards.map((b) => b.adaptation)).toEqual(['all', 'head'])
+  })
+
   it('refuses bad scenarios naming the field and the reason', () => {
     expect(() => readScenarioBoards(file('a.json', '{ nope'))).toThrow(/not readable JSON/)
     expect(() => readScenarioBoards(file('b.json', { boards: [] }))).toThrow(/boards: /)

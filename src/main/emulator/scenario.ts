@@ -17,6 +17,8 @@ const Board = z
     flash_kb: z.number().int().min(1).max(16384).optional(),
     ram_kb: z.number().int().min(1).max(16384).optional(),
     adaptation: z.enum(ADAPTATION).optional(),
+    /** The DiReDi scenario's name for the same setting (src/shared/diredi/scenario.ts). */
+    adapt: z.enum(['head', 'all', 'tutor']).optional(),
     baud: z.number().int().min(300).max(12_000_000).optional(),
     faults: z.string().optional()
   })
@@ -57,7 +59,7 @@ export function readScenarioBoards(file: string): ScenarioBoards {
       ...(b.class ? { boardClass: b.class } : {}),
       ...(b.flash_kb ? { flashBytes: b.flash_kb * 1024 } : {}),
       ...(b.ram_kb ? { ramBytes: b.ram_kb * 1024 } : {}),
-      ...(b.adaptation ? { adaptation: b.adaptation } : {}),
+      ...(b.adaptation ? { adaptation: b.adaptation } : b.adapt ? { adaptation: b.adapt } : {}),
       ...(b.baud ? { baud: b.baud } : {}),
       ...(b.faults ? { faults: b.faults } : {})
     }
