@@ -84,6 +84,14 @@ export interface FleetPort {
   serialNumber?: string
   vendorId?: string
   productId?: string
+  /**
+   * Where it is plugged: the USB bus and port chain (Linux sysfs naming, e.g. "1-1.4": bus 1, root port 1,
+   * hub port 4; on macOS/Windows the OS's location id). Stays with the socket, not the board. Absent for
+   * ports that are not on USB (pseudo-terminals of `diredi emulate`, built-in UARTs).
+   */
+  location?: string
+  /** The OS's plug-and-play id (on Linux the /dev/serial/by-id name), stable for one adapter. */
+  pnpId?: string
   /** Whether the console opens it by itself (emulator-announced and user-added ports; OS ports only when added). */
   auto: boolean
   /** Whether the port is listed now (a user-added port may be absent). */
