@@ -52,7 +52,13 @@ export async function fleetBench(dataDir: string, n: number, o: { runtimes?: Map
 export function openConsole(dataDir: string, boards: InProcessBoards): Promise<App> {
   return createApp({
     dataDir, host: 'cli', portOpener: boards.opener,
-    fleet: { autostart: true, discovery: { pollMs: 100, backoffMinMs: 50, backoffMaxMs: 400, watch: false }, flasher: { boardWaitMs: 10_000, readyTimeoutMs: 5000, golden: 4 } }
+    fleet: {
+      autostart: true,
+      discovery: { pollMs: 100, backoffMinMs: 50, backoffMaxMs: 400, watch: false },
+      flasher: { boardWaitMs: 10_000, readyTimeoutMs: 5000, golden: 4 },
+      // a telemetry window no test outlasts, so window counts do not depend on how fast the machine is
+      telemetry: { windowMs: 3_600_000, eventMs: 200 }
+    }
   })
 }
 
