@@ -49,3 +49,12 @@ export async function emulate(dataDir: string, n: number, args: string[], cwd: s
   }
   return { proc, boards, stop }
 }
+
+/** Polls an asynchronous condition (an API call) until it holds, or fails after `ms`. */
+export async function waitUntil(cond: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
