@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RolloutView } from '../src/shared/api/fleet'
+import type { BoardTelemetry } from '../src/shared/api/fleet-types'
 import { consoleFile, runningConsole } from '../src/main/fleet/console-lock'
 import { RemoteConsole } from '../src/main/fleet/remote-console'
 import { openRegistry } from '../src/main/store/registry'
@@ -72,7 +73,12 @@ describe('diredi rollout with a running diredi serve (real pseudo-terminals)', (
     const seenRollouts = new Set<string>()
     remote.onEvent((name, p) => name === 'fleet.rollout' && seenRollouts.add((p as RolloutView).plan.id))
     await waitUntil(async () => (await remote.invoke('fleet.boards', {})).filter((b) => b.online).length === 3, 'the console to meet the 3 boards', 60_000)
-    for (const b of emu.boards) await remote.invoke('fleet.label', { id: b.boardId, group: 'lab' })
+    // `diredi boards group` goes to the serving console too (its directory is the live one)
+    for (const b of emu.boards) {
+      const g = await diredi('--json', 'boards', 'group', b.boardId, 'lab')
+      expect([g.code, g.err]).toEqual([0, ''])
+    }
+    expect((await remote.invoke('fleet.boards', { group: 'lab' })).map((b) => b.id).sort()).toEqual(emu.boards.map((b) => b.boardId).sort())
 
     // a second console on the same data directory says who has it and what to do
     const second = await diredi('serve', '--port', '0')
@@ -92,6 +98,12 @@ describe('diredi rollout with a running diredi serve (real pseudo-terminals)', (
     await waitUntil(async () => (await remote.invoke('fleet.boards', { group: 'lab' })).every((b) => (b.info as { runningHash?: string }).runningHash === art.hash), 'the records to show the new model')
     for (const b of await remote.invoke('fleet.boards', { group: 'lab' })) expect(b.online).toBe(true) // the ports never left the console
 
+    // the flash's golden checks were inferences on the boards: the console counted them
+    const tel = JSON.parse((await diredi('--json', 'boards', 'telemetry', emu.boards[0].boardId)).out) as { telemetry: BoardTelemetry[] }
+    expect(tel.telemetry[0].boardId).toBe(emu.boards[0].boardId)
+    expect(tel.telemetry[0].inferences).toBeGreaterThan(0)
+    expect(tel.telemetry[0].recent.latencyUs?.mean).toBeGreaterThan(0)
+
     const human = await diredi('rollout', '--artifact', art.id, '--group', 'lab')
     expect(human.code).toBe(0)
     expect(human.err).toMatch(new RegExp(`submitting to the console that serves this data directory \\(diredi serve, pid ${server.pid}, http://127\\.0\\.0\\.1:\\d+/\\)`))
@@ -105,6 +117,9 @@ describe('diredi rollout with a running diredi serve (real pseudo-terminals)', (
     server.proc.kill('SIGTERM')
     await exited
     expect(existsSync(consoleFile(dataDir))).toBe(false)
+    // the serving console kept the telemetry on disk when it stopped
+    const kept = JSON.parse((await diredi('--json', 'boards', 'telemetry', emu.boards[0].boardId)).out) as { telemetry: BoardTelemetry[] }
+    expect(kept.telemetry[0].inferences).toBe(tel.telemetry[0].inferences)
     const local = await diredi('--json', 'rollout', '--artifact', art.id, '--group', 'lab')
     expect(JSON.parse(local.out)).toMatchObject({ plan: { state: 'succeeded' }, summary: { succeeded: 3 } })
   }, 180_000)

@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import type { RolloutView } from '../../../shared/api/fleet'
-import type { BoardRecord } from '../../../shared/api/fleet-types'
+import type { BoardRecord, BoardTelemetry } from '../../../shared/api/fleet-types'
 import type { App } from '../../app/app'
 import { AppError } from '../../app/errors'
-import { acquireConsole } from '../../fleet/console-lock'
+import { acquireConsole, runningConsole } from '../../fleet/console-lock'
 import { RemoteConsole } from '../../fleet/remote-console'
 import { startAndFollow, type ConsoleApi } from '../../fleet/rollout-follow'
 import type { CliContext } from '../context'
@@ -22,6 +22,27 @@ function localApi(app: App): ConsoleApi {
     invoke: (m, p) => app.router.invoke(m, p as Record<string, unknown>),
     onEvent: (fn) => app.events.subscribe(fn)
   }
+}
+
+/**
+ * Runs `fn` against the console that serves this data directory when there is one (its records are the
+ * live ones, and it would overwrite what another process wrote), else against this process's own app.
+ */
+async function withConsole<T>(ctx: CliContext, fn: (api: ConsoleApi) => Promise<T>): Promise<T> {
+  const h = await runningConsole(ctx.dataDir())
+  if (h?.kind !== 'serve') return ctx.withApp((app) => fn(localApi(app)))
+  const rc = await RemoteConsole.connect(h)
+  try {
+    return await fn(rc)
+  } finally {
+    await rc.close()
+  }
+}
+
+function telemetryLine(t: BoardTelemetry): string {
+  const r = t.recent
+  const lat = r.latencyUs ? `latency ${r.latencyUs.mean} µs mean, ${r.latencyUs.p95} p95` : 'no recent inferences'
+  return `${t.boardId}  ${r.perSecond}/s over the last ${r.seconds} s (${r.count}), ${lat}; ${t.inferences} in all${t.latencyMeanUs === null ? '' : ` (mean ${t.latencyMeanUs} µs)`}`
 }
 
 interface RolloutFlags {
@@ -98,7 +119,7 @@ export function registerBoardRecords(boards: Command, ctx: CliContext): void {
     .description('every board the console has met, by stable id (name, labels, group, where last seen)')
     .option('--group <g>', 'only this group')
     .action(async (o: { group?: string }) => {
-      const out = await ctx.withApp((app) => app.router.invoke('fleet.boards', o.group ? { group: o.group } : {}))
+      const out = await withConsole(ctx, (api) => api.invoke('fleet.boards', o.group ? { group: o.group } : {}))
       ctx.print({ boards: out }, () => (out.length ? out.map(recordLine).join('\n') : 'no boards seen yet'))
     })
   boards
@@ -107,14 +128,21 @@ export function registerBoardRecords(boards: Command, ctx: CliContext): void {
     .option('--name <n>', 'a name people use')
     .option('--labels <a,b>', 'labels, comma-separated (replaces the labels)', list)
     .action(async (id: string, o: { name?: string; labels?: string[] }) => {
-      const b = await ctx.withApp((app) => app.router.invoke('fleet.label', { id, ...(o.name !== undefined && { name: o.name }), ...(o.labels && { labels: o.labels }) }))
+      const b = await withConsole(ctx, (api) => api.invoke('fleet.label', { id, ...(o.name !== undefined && { name: o.name }), ...(o.labels && { labels: o.labels }) }))
       ctx.print(b, () => recordLine(b))
     })
   boards
     .command('group <id> <group>')
     .description('put a board into a group ("-" takes it out)')
     .action(async (id: string, group: string) => {
-      const b = await ctx.withApp((app) => app.router.invoke('fleet.label', { id, group: group === '-' ? null : group }))
+      const b = await withConsole(ctx, (api) => api.invoke('fleet.label', { id, group: group === '-' ? null : group }))
       ctx.print(b, () => recordLine(b))
+    })
+  boards
+    .command('telemetry [id]')
+    .description("inference rate and latency per board (live from a running `diredi serve`, else as last kept)")
+    .action(async (id?: string) => {
+      const out = await withConsole(ctx, async (api) => (id ? [await api.invoke('fleet.telemetry', { id })] : api.invoke('fleet.telemetryAll', {})))
+      ctx.print({ telemetry: out }, () => (out.length ? out.map(telemetryLine).join('\n') : 'no board has run inferences yet'))
     })
 }
