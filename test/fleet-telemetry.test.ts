@@ -50,6 +50,7 @@ describe('fleet telemetry: inference rate and latency per board', () => {
     expect(t.recent.latencyUs?.p95).toBeGreaterThanOrEqual(t.recent.latencyUs?.mean as number)
     expect(t.recent.roundTripMs?.mean).toBeGreaterThan(0)
     expect(t.lastInferenceAt).toMatch(/^\d{4}-/)
+    console.log(`telemetry after 3 golden + 50 test-set inferences: ${t.recent.perSecond}/s, board latency ${JSON.stringify(t.recent.latencyUs)} µs, round trip ${JSON.stringify(t.recent.roundTripMs)} ms; the run's report: ${rep.throughput}/s, ${rep.latencyMeanUs} µs mean`)
     // the other board ran nothing
     expect((await call<BoardTelemetry>(app, 'fleet.telemetry', { id: b.board.cfg.boardId })).inferences).toBe(0)
     expect((await call<BoardTelemetry[]>(app, 'fleet.telemetryAll', {})).map((x) => x.boardId)).toEqual(['vb-0000'])
