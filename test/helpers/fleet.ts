@@ -20,15 +20,15 @@ export const artifactBytes = (seed: number) => encodeArtifact(randomInt8Model(sp
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 /**
- * Firmware with a kernel bug that shows only with one artifact: it computes every other model right, and
- * that one with its first score off by one, so the console's golden check fails and the trial is reverted.
+ * Firmware with a kernel bug that shows only with some artifacts: it computes every other model right, and
+ * those with their first score off by one, so the console's golden check fails and the trial is reverted.
  */
-export function miscomputes(bad: Uint8Array): ModelRuntime {
-  const badHash = sha(bad)
+export function miscomputes(...bad: Uint8Array[]): ModelRuntime {
+  const badHashes = new Set(bad.map(sha))
   return {
     load(artifact) {
       const m = int8Runtime.load(artifact)
-      if (sha(artifact) !== badHash) return m
+      if (!badHashes.has(sha(artifact))) return m
       return {
         ...m,
         run: (input) => {
@@ -41,10 +41,10 @@ export function miscomputes(bad: Uint8Array): ModelRuntime {
   }
 }
 
-/** `n` in-process boards (ids vb-0000...), those in `faulty` running `runtime`; a console over them with fast discovery. */
-export async function fleetBench(dataDir: string, n: number, o: { faulty?: Set<number>; runtime?: ModelRuntime; ids?: (i: number) => string } = {}) {
+/** `n` in-process boards (ids vb-0000...), board i running `runtimes.get(i)` if set; a console over them with fast discovery. */
+export async function fleetBench(dataDir: string, n: number, o: { runtimes?: Map<number, ModelRuntime>; ids?: (i: number) => string } = {}) {
   const boards = new InProcessBoards(int8Runtime)
-  for (let i = 0; i < n; i++) boards.add({ config: { pace: false, ...(o.ids && { boardId: o.ids(i) }) }, ...(o.faulty?.has(i) && { runtime: o.runtime }) })
+  for (let i = 0; i < n; i++) boards.add({ config: { pace: false, ...(o.ids && { boardId: o.ids(i) }) }, ...(o.runtimes?.has(i) && { runtime: o.runtimes.get(i) }) })
   const app = await openConsole(dataDir, boards)
   return { boards, app }
 }
@@ -52,7 +52,13 @@ export async function fleetBench(dataDir: string, n: number, o: { faulty?: Set<n
 export function openConsole(dataDir: string, boards: InProcessBoards): Promise<App> {
   return createApp({
     dataDir, host: 'cli', portOpener: boards.opener,
-    fleet: { autostart: true, discovery: { pollMs: 100, backoffMinMs: 50, backoffMaxMs: 400, watch: false }, flasher: { boardWaitMs: 10_000, readyTimeoutMs: 5000, golden: 4 } }
+    fleet: {
+      autostart: true,
+      discovery: { pollMs: 100, backoffMinMs: 50, backoffMaxMs: 400, watch: false },
+      flasher: { boardWaitMs: 10_000, readyTimeoutMs: 5000, golden: 4 },
+      // a telemetry window no test outlasts, so window counts do not depend on how fast the machine is
+      telemetry: { windowMs: 3_600_000, eventMs: 200 }
+    }
   })
 }
 

@@ -55,10 +55,14 @@ export type SessionEvents = {
   adapt: [Extract<BoardMessage, { name: 'ADAPT_PROGRESS' | 'ADAPT_DONE' }>]
   /** Every message delivered from the board: its type name and its size on the wire (header, payload, CRC). The privacy ledger counts these. */
   received: [{ name: string; bytes: number }]
+  /** An INFER answered: the board's own compute latency (µs) and the round trip the console saw (ms). Telemetry counts these. */
+  infer: [{ latencyUs: number; roundTripMs: number }]
 }
 
 interface Pending {
   request: string
+  /** clock.now() when sent, ms. */
+  sentAt: number
   expect: readonly string[]
   timer: TimerHandle
   resolve(m: BoardMessage): void
@@ -191,7 +195,7 @@ export class BoardSession extends Emitter<SessionEvents> {
         reject(new AppError('TIMEOUT', `${this.path}: no reply to ${name} within ${timeoutMs} ms`))
       }, timeoutMs)
       const done = (m: BoardMessage) => resolve(m.value as unknown as ReplyValue<R>)
-      this.pending.set(rid, { request: name, expect, timer, resolve: done, reject })
+      this.pending.set(rid, { request: name, sentAt: this.opts.clock.now(), expect, timer, resolve: done, reject })
       this.link.send(def.type, payload, def.channel).catch(() => undefined) // a lost link fails the request through lost()
     })
   }
@@ -403,8 +407,10 @@ export class BoardSession extends Emitter<SessionEvents> {
     this.pending.delete(v.rid)
     this.opts.clock.clearTimer(p.timer)
     if (m.name === 'ERROR') p.reject(boardRefusal(this.path, p.request, m.value.code, m.value.detail))
-    else if (p.expect.includes(m.name)) p.resolve(m as BoardMessage)
-    else p.reject(new AppError('IO_ERROR', `${this.path}: the board answered ${p.request} with ${m.name}; its firmware does not follow the protocol`))
+    else if (p.expect.includes(m.name)) {
+      if (m.name === 'INFER_RESULT') this.emit('infer', { latencyUs: m.value.latencyUs, roundTripMs: this.opts.clock.now() - p.sentAt })
+      p.resolve(m as BoardMessage)
+    } else p.reject(new AppError('IO_ERROR', `${this.path}: the board answered ${p.request} with ${m.name}; its firmware does not follow the protocol`))
   }
 
   private failPending(e: Error): void {

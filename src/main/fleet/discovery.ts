@@ -4,6 +4,7 @@ import type { FleetPort } from '../../shared/api/fleet-types'
 import { AppError } from '../app/errors'
 import type { EventBus } from '../app/events'
 import type { BoardService } from '../boards/service'
+import { readAnnouncements } from '../emulator/announce'
 import { readJson, writeJsonAtomic } from '../store/atomic'
 
 export interface DiscoveryOptions {
@@ -20,8 +21,15 @@ export const DEFAULT_DISCOVERY: DiscoveryOptions = { pollMs: 2000, backoffMinMs:
 
 const same = (a: FleetPort, b: FleetPort) => JSON.stringify(a) === JSON.stringify(b)
 
+type Listed = Pick<FleetPort, 'path' | 'manufacturer' | 'serialNumber' | 'vendorId' | 'productId' | 'location' | 'pnpId'> & { source: 'os' | 'emulator' }
+
+/** The fields that have a value (a port record never carries `undefined` keys, so changes compare by JSON). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
 /**
- * Ports as an event stream: scans `boards.ports()` (OS ports and `diredi emulate` announcements), merges
+ * Ports as an event stream: scans the OS ports (with their USB location) and `diredi emulate` announcements, merges
  * the ports the user added (kept in <dataDir>/fleet/ports.json), and opens sessions by itself on
  * announced and added ports, retrying a port that is busy or cannot be locked with back-off. OS ports are
  * only listed: probing every tty with HELLO would disturb other devices (modems, GPS, other programs'
@@ -47,6 +55,16 @@ export class PortDiscovery {
   ) {
     this.file = join(dataDir, 'fleet', 'ports.json')
     this.announceDir = join(dataDir, 'emulators')
+  }
+
+  /** The OS's ports (with USB location) and the ports `diredi emulate` announced in the data directory. */
+  private async listed(): Promise<Listed[]> {
+    const os = await this.boards.opener.list()
+    const emu = await readAnnouncements(this.announceDir)
+    return [
+      ...os.map((p) => ({ path: p.path, manufacturer: p.manufacturer, serialNumber: p.serialNumber, vendorId: p.vendorId, productId: p.productId, location: p.locationId, pnpId: p.pnpId, source: 'os' as const })),
+      ...emu.flatMap((a) => a.boards.map((b) => ({ path: b.port, serialNumber: b.boardId, manufacturer: 'DiReDi emulator', source: 'emulator' as const })))
+    ]
   }
 
   async load(): Promise<void> {
@@ -126,9 +144,9 @@ export class PortDiscovery {
 
   private async doScan(): Promise<void> {
     if (this.stopped) return
-    let listed: Awaited<ReturnType<BoardService['ports']>> = []
+    let listed: Listed[] = []
     try {
-      listed = await this.boards.ports()
+      listed = await this.listed()
     } catch (e) {
       console.error('fleet: cannot list serial ports:', (e as Error).message)
     }
@@ -137,7 +155,8 @@ export class PortDiscovery {
       if (seen.has(l.path)) continue
       seen.add(l.path)
       const source = l.source === 'emulator' ? 'emulator' : this.added.has(l.path) ? 'user' : 'os'
-      this.upsert({ ...this.base(l.path), manufacturer: l.manufacturer, serialNumber: l.serialNumber, vendorId: l.vendorId, productId: l.productId, source, present: true, auto: source !== 'os' })
+      const { path: _p, source: _s, ...facts } = l
+      this.upsert({ ...this.base(l.path), ...defined(facts), source, present: true, auto: source !== 'os' })
     }
     for (const path of this.added) if (!seen.has(path)) this.upsert({ ...this.base(path), source: 'user', present: false, auto: true })
     for (const [path, p] of this.ports) {

@@ -2,7 +2,7 @@ import type { Handlers } from '../app/router'
 import type { Services } from '../app/services'
 
 type FleetMethod =
-  | 'fleet.boards' | 'fleet.board' | 'fleet.history' | 'fleet.label' | 'fleet.groups'
+  | 'fleet.boards' | 'fleet.board' | 'fleet.history' | 'fleet.label' | 'fleet.groups' | 'fleet.telemetry' | 'fleet.telemetryAll'
   | 'fleet.ports' | 'fleet.addPort' | 'fleet.removePort' | 'fleet.logs' | 'fleet.saveLog'
   | 'fleet.rollout' | 'fleet.rollouts' | 'fleet.rolloutGet'
 
@@ -17,6 +17,11 @@ export function fleetHandlers(s: Services): Pick<Handlers, FleetMethod> {
       return b
     },
     'fleet.groups': () => s.directory.groups(),
+    'fleet.telemetry': (p) => {
+      s.directory.get(p.id) // a board never seen is NOT_FOUND, not zeros
+      return s.fleet.telemetry.get(p.id)
+    },
+    'fleet.telemetryAll': () => s.fleet.telemetry.list(),
     'fleet.ports': () => s.fleet.discovery.list(),
     'fleet.addPort': (p) => s.fleet.discovery.add(p.path),
     'fleet.removePort': (p) => s.fleet.discovery.remove(p.path),

@@ -125,6 +125,12 @@ export class RolloutService {
       ctx.signal
     )
     report(true)
+    if (final.state === 'aborted') {
+      // a skipped board's history says why it was not flashed (the rollout stopped), not just nothing
+      for (const b of final.boards) {
+        if (b.state === 'skipped') await this.directory.note(b.boardId, { kind: 'rollout', message: `rollout ${ctx.id}: skipped, not flashed: ${final.reason}`, jobId: ctx.id, ok: false })
+      }
+    }
     if (final.state === 'cancelled') throw new AppError('CANCELLED', final.reason ?? 'cancelled')
     if (final.reason) ctx.log(final.reason, final.state === 'succeeded' ? 'info' : 'warn')
     return { plan: final, summary: summarise(final) }

@@ -10,6 +10,7 @@ import { noteFlashJobs } from './job-history'
 import { FleetLinks } from './links'
 import { SerialMonitor } from './monitor'
 import { RolloutService } from './rollouts'
+import { DEFAULT_TELEMETRY, FleetTelemetry, type TelemetryOptions } from './telemetry'
 
 export interface FleetOptions {
   /** Scan ports, open announced and added ports, and resume interrupted rollouts at start-up (long-running hosts). */
@@ -18,17 +19,20 @@ export interface FleetOptions {
   portPaths: string[]
   discovery: Partial<DiscoveryOptions>
   flasher: Partial<BoardFlasherOptions>
+  telemetry: Partial<TelemetryOptions>
 }
 
 /**
  * The fleet layer on top of the board link: identities bound to sessions (links), ports as an event stream
- * (discovery), rollouts by board id (flashing through each board's session), and the serial monitor.
+ * (discovery), rollouts by board id (flashing through each board's session), the serial monitor, and
+ * per-board inference telemetry.
  */
 export class FleetService {
   readonly links: FleetLinks
   readonly discovery: PortDiscovery
   readonly monitor: SerialMonitor
   readonly rollouts: RolloutService
+  readonly telemetry: FleetTelemetry
   private started = false
   private readonly unnote: () => void
 
@@ -44,12 +48,14 @@ export class FleetService {
     this.links = new FleetLinks(boards, directory, events)
     this.discovery = new PortDiscovery(dataDir, boards, events, { ...DEFAULT_DISCOVERY, ...o.discovery })
     this.monitor = new SerialMonitor(events)
+    this.telemetry = new FleetTelemetry(dataDir, boards, events, { ...DEFAULT_TELEMETRY, ...o.telemetry })
     this.unnote = noteFlashJobs(events, directory, this.links)
     this.rollouts = new RolloutService(dataDir, jobs, directory, events, boardFlasher(boards, this.links, directory, { ...DEFAULT_FLASHER, ...o.flasher }))
   }
 
   async load(): Promise<void> {
     await this.discovery.load()
+    await this.telemetry.load()
   }
 
   /** Starts discovery (ports given now are added) and resumes interrupted rollouts. Idempotent. */
@@ -71,6 +77,7 @@ export class FleetService {
 
   async dispose(): Promise<void> {
     await this.discovery.dispose()
+    await this.telemetry.dispose()
     this.unnote()
     this.links.dispose()
     this.monitor.dispose()

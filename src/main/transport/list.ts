@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { AppError } from '../app/errors'
 import type { PortListing } from './types'
+import { usbLocation } from './usb-location'
 
 /** Whether an executable of this name is on PATH. */
 export function onPath(name: string, path = process.env.PATH ?? ''): boolean {
@@ -35,7 +36,8 @@ export async function listNativePorts(platform = process.platform, path = proces
     serialNumber: p.serialNumber,
     vendorId: p.vendorId,
     productId: p.productId,
-    locationId: p.locationId,
+    // node-serialport sets locationId on macOS and Windows; on Linux it comes from sysfs
+    locationId: p.locationId ?? usbLocation(p.path),
     pnpId: p.pnpId
   }))
 }

@@ -84,6 +84,14 @@ export interface FleetPort {
   serialNumber?: string
   vendorId?: string
   productId?: string
+  /**
+   * Where it is plugged: the USB bus and port chain (Linux sysfs naming, e.g. "1-1.4": bus 1, root port 1,
+   * hub port 4; on macOS/Windows the OS's location id). Stays with the socket, not the board. Absent for
+   * ports that are not on USB (pseudo-terminals of `diredi emulate`, built-in UARTs).
+   */
+  location?: string
+  /** The OS's plug-and-play id (on Linux the /dev/serial/by-id name), stable for one adapter. */
+  pnpId?: string
   /** Whether the console opens it by itself (emulator-announced and user-added ports; OS ports only when added). */
   auto: boolean
   /** Whether the port is listed now (a user-added port may be absent). */
@@ -113,4 +121,39 @@ export interface MonitorLine {
   text: string
   /** When the console received it (ISO). */
   at: string
+}
+
+/** Mean, 95th percentile and maximum of a set of samples. */
+export interface Spread {
+  mean: number
+  p95: number
+  max: number
+}
+
+/**
+ * A board's inference telemetry: every INFER the console sent it (test-set runs, golden checks after a
+ * flash, any caller) is counted. Kept on disk (<dataDir>/fleet/boards/<id>.telemetry.json), so totals
+ * survive a restart; the recent window says how the board runs now.
+ */
+export interface BoardTelemetry {
+  boardId: string
+  /** Inferences since the console first counted any on this board. */
+  inferences: number
+  /** Mean board-reported compute latency over all of them, µs (null: none yet). */
+  latencyMeanUs: number | null
+  lastInferenceAt: string | null
+  /** The last `seconds` (samples older than that are dropped). */
+  recent: {
+    seconds: number
+    count: number
+    /**
+     * Inferences per second: `count` over the time from the oldest of them to now (at least 1 s), so a
+     * burst reads at its own rate and an idle board decays to 0 as its samples leave the window.
+     */
+    perSecond: number
+    /** The board's own compute latency (INFER_RESULT.latencyUs), µs; null when the window is empty. */
+    latencyUs: Spread | null
+    /** Request to reply as the console saw it (queueing, line time and compute), ms. */
+    roundTripMs: Spread | null
+  }
 }

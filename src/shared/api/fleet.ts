@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { method } from './define'
-import type { BoardHistoryEntry, BoardRecord, FleetPort, FleetPortEvent, MonitorLine, RolloutPlan, RolloutSummary } from './fleet-types'
+import type { BoardHistoryEntry, BoardRecord, BoardTelemetry, FleetPort, FleetPortEvent, MonitorLine, RolloutPlan, RolloutSummary } from './fleet-types'
 
 const BoardId = z.string().min(1).max(128)
 const Label = z.string().min(1).max(64)
@@ -25,6 +25,11 @@ export const fleetMethods = {
     z.object({ id: BoardId, name: Label.optional(), labels: z.array(Label).max(32).optional(), group: Label.nullable().optional() }).strict(),
     'Name, label or group a board'
   ),
+  'fleet.telemetry': method<BoardTelemetry>()(
+    z.object({ id: BoardId }).strict(),
+    "A board's inference telemetry: total count, mean latency, and the recent window's rate and latency (mean, p95, max); live updates follow as `fleet.telemetry` events"
+  ),
+  'fleet.telemetryAll': method<BoardTelemetry[]>()(z.object({}).strict(), 'Inference telemetry of every board that has run inferences'),
   'fleet.groups': method<string[]>()(z.object({}).strict(), 'Board groups in use'),
   'fleet.ports': method<FleetPort[]>()(z.object({}).strict(), 'Every port discovery knows now (then follow `fleet.port` events)'),
   'fleet.addPort': method<FleetPort>()(
@@ -63,4 +68,6 @@ export interface FleetEvents {
   'fleet.rollout': RolloutView
   'fleet.board': BoardRecord
   'fleet.port': FleetPortEvent
+  /** A board's telemetry changed (at most about once a second per board). */
+  'fleet.telemetry': BoardTelemetry
 }
