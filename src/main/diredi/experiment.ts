@@ -135,6 +135,7 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
         )
         await deps.records.putRound(out.report)
         const passed = out.report.qa?.passed ?? false
+        const inService = start.student.id === base.student0.id ? 'S_0' : `round ${r - 1}'s student`
         // delta-avg has no gate: its average is what the boards get. DiReDi's boards get a candidate only through the gate.
         const takes = method === 'delta-avg' ? out.candidate !== null : passed
         const model = takes && out.candidate ? out.candidate.model : start.student.model
@@ -142,7 +143,12 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
         row(method, r, {
           acc_user: accUser, acc_presumed: await accuracy(pool, model, vp), max_class_drop: await maxDrop(model),
           raw_samples_uploaded: out.report.ledger.totals.rawSamplesUploaded, knowledge_bytes: out.knowledgeBytes, seconds: secs(),
-          qa_passed: method === 'delta-avg' ? null : passed, note: method === 'delta-avg' ? `round ${out.report.id}; QA would have ${passed ? 'passed' : 'failed'}` : `round ${out.report.id}`
+          qa_passed: method === 'delta-avg' ? null : passed,
+          note: method === 'delta-avg'
+            ? `round ${out.report.id}; QA would have ${passed ? 'passed' : 'failed'}`
+            : passed
+              ? `round ${out.report.id}`
+              : `round ${out.report.id}: the gate refused its candidate (${out.report.qa?.reasons.join('; ') ?? out.report.summary}); the boards keep ${inService}`
         })
         if (takes && out.candidate && out.candidateArtifact) start = { teacher: out.next.teacher, student: out.candidate, artifact: out.candidateArtifact }
         else start = { ...start, teacher: out.next.teacher }

@@ -40,7 +40,7 @@ export function barChartSvg(opts: { title: string; series: string[]; groups: Bar
 export function lineChartSvg(opts: { title: string; series: Array<{ name: string; values: number[] }>; xLabels: string[]; yLabel?: string; width?: number; height?: number }): string {
   const W = opts.width ?? 720
   const H = opts.height ?? 320
-  const m = { l: 48, r: 12, t: 36, b: 56 }
+  const m = { l: 48, r: 40, t: 36, b: 56 }
   const vals = opts.series.flatMap((s) => s.values.filter(Number.isFinite))
   let lo = Math.min(...vals)
   let hi = Math.max(...vals)
@@ -78,6 +78,7 @@ function frame(W: number, H: number, title: string, yLabel: string | undefined, 
 }
 
 function fmt(v: number): string {
+  if (v === 0) return '0'
   return Math.abs(v) >= 10 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(3)
 }
 
