@@ -1,13 +1,15 @@
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
 import type { Adapter, AdaptRequest, AdaptResult } from '../emulator/adapter'
 import type { MlPool } from '../ml/worker/pool'
+import { argmax } from '../emulator/board-infer'
+import { sampleOf } from '../emulator/data'
 import { accuracy, adaptedNames, diff, logits, train } from './engine'
 
 /**
  * Reverse distillation on a board (DIREDI.md step 3): the board starts from the float weights its int8
  * model stands for (theta_r, dequantised from the artifact it runs), trains the layers it may adapt on its
  * own training data with the proximal anchor mu/2 * ||theta - theta_r||^2, and returns theta_b - theta_r
- * for those layers, with the accuracy of both models on its own test data. Only parameters and two
+ * for those layers, with the accuracy on its own test data of the int8 model it runs and of the adapted one. Only parameters and two
  * aggregate figures leave this function; the data stays in `req.data`.
  *
  * The arithmetic runs on the console's ml worker pool: a virtual board borrows the machine it is emulated
@@ -41,7 +43,7 @@ export class MlBoardAdapter implements Adapter {
     const shapes = new Map(base.weights.tensors.map((t) => [t.name, t.shape]))
     return {
       tensors: [...delta.entries()].map(([name, values]) => ({ name, shape: shapes.get(name) as number[], values })),
-      accBefore: await accuracy(this.pool, base, req.data.test),
+      accBefore: runningAccuracy(req),
       accAfter: await accuracy(this.pool, adapted, req.data.test)
     }
   }
@@ -65,8 +67,19 @@ export class MlBoardAdapter implements Adapter {
     const shapes = new Map(teacher.weights.tensors.map((t) => [t.name, t.shape]))
     return {
       tensors: [...delta.entries()].map(([name, values]) => ({ name, shape: shapes.get(name) as number[], values })),
-      accBefore: await accuracy(this.pool, student, req.data.test),
+      accBefore: runningAccuracy(req),
       accAfter: await accuracy(this.pool, b, req.data.test)
     }
   }
+}
+
+/** Accuracy of the model the board runs (its int8 S_r) on its own test data: what EVAL_PRIVATE reports too. */
+function runningAccuracy(req: AdaptRequest): number {
+  const { model, data } = req
+  let ok = 0
+  for (let i = 0; i < data.test.n; i++) {
+    const out = model.run(model.quantize(sampleOf(data.test, i, model.inputSize)))
+    if (argmax(out) === data.test.y[i]) ok++
+  }
+  return data.test.n ? ok / data.test.n : 0
 }
