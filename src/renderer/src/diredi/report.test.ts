@@ -19,8 +19,9 @@ describe('diredi report shaping', () => {
   })
 
   it('shows each check in its unit: points for regressions, a share for agreement', () => {
-    const [student, , boards, int8] = qaReport().checks
+    const [student, teacher, boards, int8] = qaReport().checks
     expect(checkFigures(student)).toEqual({ measured: '1.25 pts drop', limit: '≤ 3.00 pts' })
+    expect(checkFigures(teacher)).toEqual({ measured: '0.50 pts gain', limit: '≤ 3.00 pts' })
     expect(checkFigures(boards)).toEqual({ measured: '0.00 pts worst fall', limit: '≤ 0.00 pts' })
     expect(checkFigures(int8)).toEqual({ measured: '99.50%', limit: '≥ 99.00%' })
   })
@@ -32,10 +33,12 @@ describe('diredi report shaping', () => {
     expect(perClassLabel('student', bars)).toBe('student: zero 90.0% → 92.0%, one 80.0% → 79.0%, two — → —')
   })
 
-  it('draws one line per method over rounds, in round order', () => {
+  it('draws one line per method over rounds, in round order; a method measured once holds its value', () => {
     const e = experimentReport('e')
     const lines = methodLines([...e.perRound].reverse(), 'acc_user')
     expect(lines.find((l) => l.name === 'diredi')?.points).toEqual([[1, 0.8], [2, 0.88]])
+    expect(lines.find((l) => l.name === 'local')?.points).toEqual([[1, 0.9], [2, 0.9]])
     expect(lines.map((l) => l.name).sort()).toEqual(['diredi', 'local', 'none', 'oracle'])
+    expect(methodLines(e.perRound.filter((r) => r.round === 1), 'acc_user').find((l) => l.name === 'none')?.points).toEqual([[1, 0.6]])
   })
 })

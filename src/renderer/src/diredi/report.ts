@@ -35,7 +35,9 @@ export const knowledgeShare = (knowledge: number, privateData: number | null): n
 export function checkFigures(c: QaCheck): { measured: string; limit: string } {
   if (c.id === 'int8_agreement') return { measured: formatPercent(c.measured, 2), limit: `≥ ${formatPercent(c.limit, 2)}` }
   const pts = (v: number) => `${v.toFixed(2)} pts`
-  return { measured: c.id === 'boards' ? `${pts(c.measured)} worst fall` : `${pts(c.measured)} drop`, limit: `≤ ${pts(c.limit)}` }
+  // a negative drop is a gain: say so rather than show "-3.33 pts drop"
+  const measured = c.id === 'boards' ? `${pts(c.measured)} worst fall` : c.measured < 0 ? `${pts(-c.measured)} gain` : `${pts(c.measured)} drop`
+  return { measured, limit: `≤ ${pts(c.limit)}` }
 }
 
 /** Per-class V_p accuracy before and after of one model, for a bar chart; `classNames` label the classes. */
@@ -57,7 +59,10 @@ export function perClassLabel(title: string, bars: ReturnType<typeof perClassBar
   return `${title}: ${bars.categories.map((c, i) => `${c} ${formatPercent(b.values[i])} → ${formatPercent(a.values[i])}`).join(', ')}`
 }
 
-/** One line per method of a figure over rounds, for the experiment chart. */
+/**
+ * One line per method of a figure over rounds, for the experiment chart. Methods measured once (none,
+ * local, oracle have one row) hold their value across every round, as reference lines.
+ */
 export function methodLines(perRound: MethodRow[], key: 'acc_user' | 'acc_presumed'): Array<{ name: string; points: Array<[number, number]> }> {
   const by = new Map<string, Array<[number, number]>>()
   for (const r of perRound) {
@@ -65,5 +70,9 @@ export function methodLines(perRound: MethodRow[], key: 'acc_user' | 'acc_presum
     if (v === null) continue
     by.set(r.method, [...(by.get(r.method) ?? []), [r.round, v]])
   }
-  return [...by.entries()].map(([name, points]) => ({ name, points: points.sort((a, b) => a[0] - b[0]) }))
+  const rounds = [...new Set(perRound.map((r) => r.round))].sort((a, b) => a - b)
+  return [...by.entries()].map(([name, points]) => ({
+    name,
+    points: points.length === 1 && rounds.length > 1 ? rounds.map((r) => [r, points[0][1]] as [number, number]) : points.sort((a, b) => a[0] - b[0])
+  }))
 }
