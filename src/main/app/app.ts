@@ -8,6 +8,10 @@ import { FleetService, type FleetOptions } from '../fleet/service'
 import { ExportService } from '../ml/export/service'
 import { MlService } from '../ml/service'
 import { DirediService } from '../diredi/service'
+import { MlBoardAdapter } from '../diredi/board-adapter'
+import { LAB_PREFIX, VirtualLab } from '../diredi/lab'
+import { CompositeOpener } from '../transport/composite'
+import { SerialOpener } from '../transport/serial'
 import { openRegistry } from '../store/registry'
 import { EventBus } from './events'
 import { buildHandlers } from './handlers'
@@ -52,12 +56,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const exporter = new ExportService(registry)
   const ml = new MlService(registry, jobs)
-  const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener: opts.portOpener })
+  // Virtual boards of the DiReDi loop live behind /virtual/lab/ ports; every other path is a real port.
+  const lab = new VirtualLab(new MlBoardAdapter(ml.pool))
+  const opener = new CompositeOpener([{ prefix: LAB_PREFIX, opener: lab.opener }], opts.portOpener ?? new SerialOpener())
+  const boards = new BoardService({ dataDir: opts.dataDir, events, jobs, registry, opener })
 
   const fleet = new FleetService(opts.dataDir, boards, directory, jobs, events, registry, opts.fleet)
   await fleet.load()
 
-  const diredi = new DirediService({ dataDir: opts.dataDir, registry, ml, jobs, boards })
+  const diredi = new DirediService({ dataDir: opts.dataDir, registry, ml, jobs, boards, fleet, lab })
 
   const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml, diredi }
   const router = new Router(buildHandlers(services))
@@ -70,6 +77,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     () => events.dispose(),
     () => ml.dispose(),
     () => fleet.links.flushed(),
+    () => diredi.dispose(),
     () => boards.dispose(),
     () => fleet.dispose(),
     () => jobs.dispose(),

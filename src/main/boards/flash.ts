@@ -33,6 +33,13 @@ export interface FlashOptions {
   readyTimeoutMs?: number
   /** Largest data per FLASH_DATA frame (the board's chunkMax caps it); halved while the line loses frames. */
   chunkBytes?: number
+  /**
+   * Trial only: after the golden check, run this on the board's trial model (e.g. its own evaluation,
+   * DIREDI.md step 7 (b)), then REVERT instead of CONFIRM, so the board keeps its confirmed model.
+   */
+  trialOnly?: (s: BoardSession) => Promise<void>
+  /** Stage only: write and verify the inactive slot, boot nothing (a tutor board's copy of the teacher). */
+  stageOnly?: boolean
 }
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest())
@@ -122,6 +129,11 @@ async function attempt(
     throw new AppError('BOARD_DISCONNECTED', `${s.path}: slot ${target} holds ${end.state.written} of ${artifact.length} bytes after the transfer; resuming`)
   }
 
+  if (opts.stageOnly) {
+    progress('done')
+    return result(target, false, 0)
+  }
+
   progress('trial')
   slots = await s.request('BOOT_TRIAL', { slot: target, hash }, ['SLOTS'])
   if (slots.running !== target || !slots.trial) throw new AppError('FLASH_FAILED', `${s.path}: the board did not boot slot ${target} on trial`)
@@ -143,6 +155,17 @@ async function attempt(
         { golden: i }
       )
     }
+  }
+
+  if (opts.trialOnly) {
+    try {
+      await opts.trialOnly(s)
+    } finally {
+      slots = await s.request('REVERT', {}, ['SLOTS'])
+      s.updateInfo(withSlots(info0, slots))
+    }
+    progress('done')
+    return result(target, false, g.inputs.length)
   }
 
   progress('confirm')

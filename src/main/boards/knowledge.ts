@@ -6,7 +6,7 @@ import { AppError } from '../app/errors'
 import type { BoardSession } from './session'
 
 export interface AdaptParams {
-  layers: 'head' | 'all'
+  layers: 'head' | 'all' | 'tutor'
   epochs: number
   lr: number
   mu: number

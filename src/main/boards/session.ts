@@ -3,7 +3,7 @@ import type { BoardInfo, BoardLogLine, LinkStats, SessionState } from '../../sha
 import type { Clock, TimerHandle } from '../../shared/wire/clock'
 import { decodePayload, encodePayload } from '../../shared/wire/codec'
 import { WireError } from '../../shared/wire/errors'
-import type { Frame } from '../../shared/wire/frame'
+import { CRC_BYTES, HEADER_BYTES, type Frame } from '../../shared/wire/frame'
 import { ReliableLink, type LinkOptions } from '../../shared/wire/link'
 import {
   MESSAGES, PROTOCOL_MAX, PROTOCOL_MIN, type BoardMessage, type BoardMessageName, type ConsoleMessageName, type MessageValue
@@ -53,6 +53,8 @@ export type SessionEvents = {
   log: [BoardLogLine]
   /** ADAPT_PROGRESS and ADAPT_DONE, as they come. */
   adapt: [Extract<BoardMessage, { name: 'ADAPT_PROGRESS' | 'ADAPT_DONE' }>]
+  /** Every message delivered from the board: its type name and its size on the wire (header, payload, CRC). The privacy ledger counts these. */
+  received: [{ name: string; bytes: number }]
 }
 
 interface Pending {
@@ -369,9 +371,11 @@ export class BoardSession extends Emitter<SessionEvents> {
     } catch (e) {
       if (!(e instanceof WireError)) throw e
       this.link.counters.payloadErrors++
+      this.emit('received', { name: 'UNDECODABLE', bytes: HEADER_BYTES + f.payload.length + CRC_BYTES })
       return
     }
     this.lastHeard = this.opts.clock.now()
+    this.emit('received', { name: m.name, bytes: HEADER_BYTES + f.payload.length + CRC_BYTES })
     switch (m.name) {
       case 'HELLO_INFO':
         if (m.value.session === this.helloSession) this.helloWait?.resolve(m.value)

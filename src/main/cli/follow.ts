@@ -23,7 +23,7 @@ export function progressLine(j: JobInfo): string {
  * with --json). Ctrl-C cancels the job (its checkpoint stays, so it can be resumed). Resolves the
  * final record of a succeeded job; throws the job's coded error otherwise.
  */
-export async function followJob(app: App, ctx: CliContext, started: JobInfo): Promise<JobInfo> {
+export async function followJob(app: App, ctx: CliContext, started: JobInfo, o: { logs?: boolean } = {}): Promise<JobInfo> {
   const tty = process.stderr.isTTY && !ctx.globals().json
   let lastLine = ''
   let lastEpoch = -1
@@ -47,6 +47,15 @@ export async function followJob(app: App, ctx: CliContext, started: JobInfo): Pr
   process.once('SIGINT', onSigint)
   const final = await new Promise<JobInfo>((resolve) => {
     const off = app.events.subscribe((name, payload) => {
+      if (name === 'job.log' && o.logs && !ctx.globals().json) {
+        const l = payload as { id: string; line: { message: string } }
+        if (l.id === started.id) {
+          if (tty) process.stderr.write('\r\x1b[K')
+          ctx.note(l.line.message)
+          if (tty && lastLine) process.stderr.write(lastLine)
+        }
+        return
+      }
       if (name !== 'job.updated') return
       const j = payload as JobInfo
       if (j.id !== started.id) return

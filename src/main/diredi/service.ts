@@ -3,6 +3,9 @@ import type { JobInfo } from '../../shared/api/jobs'
 import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { MlService } from '../ml/service'
+import type { FleetService } from '../fleet/service'
+import type { VirtualLab } from './lab'
+import { roundJob } from './round-job'
 import { AppError } from '../app/errors'
 import type { Registry } from '../store/types'
 import { experimentChartSvg } from './chart'
@@ -17,6 +20,9 @@ export interface DirediDeps {
   ml: MlService
   jobs: JobService
   boards: BoardService
+  fleet: FleetService
+  /** The virtual boards rounds run on (their ports are routed to the app's board service). */
+  lab: VirtualLab
 }
 
 /**
@@ -33,6 +39,12 @@ export class DirediService {
     this.records = new DirediRecords(deps.dataDir)
     this.teachers = new TeacherLines(deps.dataDir, deps.registry)
     this.library = new ScenarioLibrary(deps.dataDir)
+    const jobDeps = { ...deps, teachers: this.teachers, records: this.records, library: this.library }
+    deps.jobs.register(roundJob(jobDeps))
+  }
+
+  async dispose(): Promise<void> {
+    await this.deps.lab.dispose()
   }
 
   scenarios(): Promise<ScenarioSummary[]> {

@@ -88,16 +88,30 @@ export class KnowledgeInbox {
 
   constructor(private readonly ctx: Omit<InboxContext, 'seen'>) {}
 
-  submit(blob: Uint8Array): Verdict {
-    const v = validateKnowledge(blob, { ...this.ctx, seen: (n) => this.nonces.has(n) })
+  /**
+   * Judges one message. `expect` binds it to the request that asked for it: knowledge naming another
+   * board, or carrying another nonce than the one the console sent, is refused as a replay.
+   */
+  submit(blob: Uint8Array, expect?: { boardId: string; nonce: Uint8Array }): Verdict {
+    let v = validateKnowledge(blob, { ...this.ctx, seen: (n) => this.nonces.has(n) })
+    if (v.ok && expect) {
+      const b = v.knowledge.body
+      if (b.boardId !== expect.boardId) v = no('REPLAY', `names board ${b.boardId}, but was read from ${expect.boardId}`)
+      else if (hex(b.nonce) !== hex(expect.nonce)) v = no('REPLAY', `carries nonce ${hex(b.nonce).slice(0, 12)}, not this request's ${hex(expect.nonce).slice(0, 12)}: a replay`)
+    }
     const at = new Date().toISOString()
     if (v.ok) {
       this.nonces.add(hex(v.knowledge.body.nonce))
       this.accepted.push(v.knowledge)
       this.log.push({ boardId: v.knowledge.body.boardId, at, accepted: true, bytes: blob.length })
     } else {
-      this.log.push({ boardId: null, at, accepted: false, code: v.code, reason: v.reason, bytes: blob.length })
+      this.log.push({ boardId: expect?.boardId ?? null, at, accepted: false, code: v.code, reason: v.reason, bytes: blob.length })
     }
     return v
+  }
+
+  /** Records a message that never reached judgement (the upload itself failed), with its reason. */
+  failed(boardId: string, reason: string): void {
+    this.log.push({ boardId, at: new Date().toISOString(), accepted: false, code: 'MALFORMED', reason, bytes: 0 })
   }
 }

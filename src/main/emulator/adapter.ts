@@ -7,7 +7,9 @@ export interface AdaptRequest {
   /** The artifact of the running (dispatched) model S_r, and the model loaded from it. */
   artifact: Uint8Array
   model: LoadedModel
-  layers: 'head' | 'all'
+  layers: 'head' | 'all' | 'tutor'
+  /** The tutor form (layers 'tutor'): the teacher's int8 artifact, staged in the board's other slot. */
+  tutor?: { artifact: Uint8Array }
   epochs: number
   lr: number
   /** Proximal anchor weight mu: the loss adds mu/2 * ||theta - theta_r||^2. */

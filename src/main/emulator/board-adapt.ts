@@ -56,12 +56,15 @@ export class AdaptJobs {
     const b = this.b
     const cap = b.cfg.adaptation
     if (!b.env.adapter || cap === 'none') return b.fail(v.rid, 'UNSUPPORTED', 'this board cannot adapt its model')
-    if (v.layers === 'all' && cap !== 'all') return b.fail(v.rid, 'UNSUPPORTED', `this board adapts the head only; ask for layers 'head'`)
+    if (v.layers === 'all' && cap === 'head') return b.fail(v.rid, 'UNSUPPORTED', `this board adapts the head only; ask for layers 'head'`)
+    if (v.layers === 'tutor' && cap !== 'tutor') return b.fail(v.rid, 'UNSUPPORTED', `this board cannot train the teacher's architecture; ask for layers '${cap}'`)
     if (!b.flash.key) return b.fail(v.rid, 'NOT_PAIRED', 'pair the board first: knowledge must be signed')
     if (!b.env.data) return b.fail(v.rid, 'NOT_FOUND', 'this board holds no user data')
     if (!b.model || !b.running) return b.fail(v.rid, 'NO_MODEL', 'no model is running')
     if (b.trial) return b.fail(v.rid, 'BAD_STATE', 'the model runs on trial; adapt only a confirmed model')
-    if (!sameBytes(b.runningHash() as Uint8Array, v.base)) return b.fail(v.rid, 'BAD_SLOT', 'the running model is not the base named')
+    if (v.layers === 'tutor' ? !this.stagedTeacher(v.base) : !sameBytes(b.runningHash() as Uint8Array, v.base)) {
+      return b.fail(v.rid, 'BAD_SLOT', v.layers === 'tutor' ? 'no verified teacher artifact with that hash is staged in the other slot; flash it (without booting) first' : 'the running model is not the base named')
+    }
     if (this.job?.state === 'running') return b.fail(v.rid, 'BUSY', `job ${this.job.id} is running; cancel it or wait`)
     if (!(v.epochs >= 1) || !(v.lr > 0) || !(v.mu >= 0) || !(v.clip >= 0) || !(v.sigma >= 0)) {
       return b.fail(v.rid, 'BAD_REQUEST', 'epochs >= 1, lr > 0, and mu, clip, sigma >= 0 are required')
@@ -72,6 +75,16 @@ export class AdaptJobs {
     void this.run(job, v)
   }
 
+  /** For the tutor form: the verified, not running slot holding the artifact `hash` (the teacher), if any. */
+  private stagedTeacher(hash: Uint8Array): Uint8Array | null {
+    const b = this.b
+    for (const name of ['a', 'b'] as const) {
+      const s = b.flash.slots[name]
+      if (name !== b.running && s.state === 'verified' && sameBytes(s.hash, hash)) return s.bytes.subarray(0, s.size)
+    }
+    return null
+  }
+
   private async run(job: Job, v: MessageValue<'ADAPT_START'>): Promise<void> {
     const b = this.b
     const data = b.env.data as NonNullable<typeof b.env.data>
@@ -80,6 +93,7 @@ export class AdaptJobs {
     try {
       const r = await (b.env.adapter as NonNullable<typeof b.env.adapter>).adapt({
         artifact: slot.bytes.subarray(0, slot.size), model, layers: v.layers, epochs: v.epochs, lr: v.lr, mu: v.mu, seed: v.seed, data,
+        ...(v.layers === 'tutor' ? { tutor: { artifact: (this.stagedTeacher(v.base) as Uint8Array).slice() } } : {}),
         signal: job.abort.signal,
         progress: (epoch, loss) => {
           if (job.state !== 'running') return

@@ -72,6 +72,15 @@ export class InProcessBoards {
     return entry
   }
 
+  /** Powers one board off and removes its port (it is unplugged for good). */
+  async remove(path: string): Promise<void> {
+    const i = this.boards.findIndex((b) => b.path === path)
+    if (i < 0) return
+    const [b] = this.boards.splice(i, 1)
+    b.board.dispose()
+    await b.device.close()
+  }
+
   /** Powers every board off and removes their ports. */
   async dispose(): Promise<void> {
     for (const t of this.timers) clearTimeout(t)

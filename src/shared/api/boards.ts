@@ -27,7 +27,7 @@ export interface BoardInfo {
   flashBytes: number
   /** Bytes of RAM for activations. */
   ramBytes: number
-  adaptation: 'none' | 'head' | 'all'
+  adaptation: 'none' | 'head' | 'all' | 'tutor'
   /** Line rate, baud. */
   lineRate: number
   /** Capability bits (protocol.md: INFER 1, PRIVATE_EVAL 2, ADAPT 4, PAIRING 8, RESUME 16). */

@@ -14,7 +14,7 @@
  *   actMax] is the fused activation (ReLU, ReLU6) as an int8 clamp.
  * Pooling, flatten and reshape layers keep their input's scale and zero point.
  */
-import type { Activation, LayerSpec, ModelSpec, Padding } from '../model/spec'
+import type { Activation, LayerSpec, ModelSpec, ModelWeights, NamedTensor, Padding } from '../model/spec'
 
 /** How a real tensor maps to int8: r = (q - zeroPoint) * scale. scale is a float32 value > 0. */
 export interface QParams {
@@ -129,3 +129,48 @@ export function activationClamp(activation: Activation, q: QParams): { actMin: n
   const six = q.zeroPoint + (6 / q.scale < 0 ? -Math.round(-6 / q.scale) : Math.round(6 / q.scale))
   return { actMin, actMax: activation === 'relu6' ? Math.min(127, six) : 127 }
 }
+
+/**
+ * The float weights an int8 model stands for: kernels q_w * weightScales[c] back in the spec's layouts
+ * (dense [in, out], conv HWIO, depthwise [kh, kw, cin, m]); biases q_b * inputScale * weightScales[c],
+ * where inputScale is the scale of the layer's input. A board that trains its model starts from these
+ * (DIREDI.md step 3), and the console rebuilds S_b = these + delta from the same bytes.
+ */
+export function dequantizeWeights(m: Int8Model): ModelWeights {
+  const tensors: NamedTensor[] = []
+  let inScale = m.input.scale
+  m.layers.forEach((l, i) => {
+    if (!isWeighted(l)) return
+    const ws = l.weightScales
+    const bias = new Float32Array(l.bias.length)
+    for (let c = 0; c < bias.length; c++) bias[c] = l.bias[c] * inScale * ws[c]
+    let kernel: Float32Array
+    let shape: number[]
+    if (l.type === 'dense') {
+      shape = [l.inFeatures, l.units]
+      kernel = new Float32Array(l.inFeatures * l.units)
+      for (let o = 0; o < l.units; o++) for (let k = 0; k < l.inFeatures; k++) kernel[k * l.units + o] = l.weights[o * l.inFeatures + k] * ws[o]
+    } else if (l.type === 'conv2d') {
+      const [kh, kw] = l.kernel
+      const ci = l.inChannels
+      const co = l.filters
+      shape = [kh, kw, ci, co]
+      kernel = new Float32Array(kh * kw * ci * co)
+      for (let o = 0; o < co; o++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < ci; c++) {
+        kernel[((y * kw + x) * ci + c) * co + o] = l.weights[((o * kh + y) * kw + x) * ci + c] * ws[o]
+      }
+    } else {
+      const [kh, kw] = l.kernel
+      const ch = l.inChannels * l.depthMultiplier
+      shape = [kh, kw, l.inChannels, l.depthMultiplier]
+      kernel = new Float32Array(kh * kw * ch)
+      for (let j = 0; j < kernel.length; j++) kernel[j] = l.weights[j] * ws[j % ch]
+    }
+    tensors.push({ name: `${i}/kernel`, shape, data: kernel }, { name: `${i}/bias`, shape: [bias.length], data: bias })
+    inScale = l.output.scale
+  })
+  return { tensors }
+}
+
+/** The float model an int8 model stands for (its architecture and dequantised weights). */
+export const dequantizeModel = (m: Int8Model): { spec: ModelSpec; weights: ModelWeights } => ({ spec: int8ToSpec(m), weights: dequantizeWeights(m) })

@@ -9,7 +9,7 @@ import { utf8Decode, utf8Encode } from './utf8'
  * keyed with the board's key provisioned at pairing (PAIR):
  *
  *   "DRDK" | u8 format (1) | text boardId | hash base (32) | nonce (16)
- *   u8 layers (0 head, 1 all) | u16 epochs | f32 lr | f32 mu | f32 clip | f32 sigma
+ *   u8 layers (0 head, 1 all, 2 tutor: tensors in the teacher's weight space) | u16 epochs | f32 lr | f32 mu | f32 clip | f32 sigma
  *   u32 nTrain | u32 nTest | u16 k, k x u32 classCounts | f32 accBefore | f32 accAfter | f32 deltaNorm
  *   u16 t, then t tensors: text name | u8 rank | rank x u32 dims | prod(dims) x f32 values
  *   tag (32)
@@ -35,7 +35,7 @@ export interface KnowledgeBody {
   base: Uint8Array
   /** The console's nonce from ADAPT_START. */
   nonce: Uint8Array
-  layers: 'head' | 'all'
+  layers: 'head' | 'all' | 'tutor'
   epochs: number
   lr: number
   mu: number
@@ -73,7 +73,7 @@ export function encodeKnowledgeBody(k: KnowledgeBody): Uint8Array {
   if (k.base.length !== HASH_BYTES || k.nonce.length !== NONCE_BYTES) throw new WireError('BAD_VALUE', 'knowledge base must be 32 bytes and nonce 16')
   w.bytes(k.base)
   w.bytes(k.nonce)
-  w.u8(k.layers === 'all' ? 1 : 0)
+  w.u8(k.layers === 'tutor' ? 2 : k.layers === 'all' ? 1 : 0)
   w.u16(k.epochs)
   for (const x of [k.lr, k.mu, k.clip, k.sigma]) w.f32(x)
   w.u32(k.nTrain)
@@ -110,7 +110,7 @@ export function decodeKnowledge(blob: Uint8Array): SignedKnowledge {
   const base = r.bytes(HASH_BYTES, 'base')
   const nonce = r.bytes(NONCE_BYTES, 'nonce')
   const layersByte = r.u8('layers')
-  if (layersByte > 1) throw new WireError('BAD_PAYLOAD', `knowledge.layers: ${layersByte} is neither head (0) nor all (1)`)
+  if (layersByte > 2) throw new WireError('BAD_PAYLOAD', `knowledge.layers: ${layersByte} is none of head (0), all (1), tutor (2)`)
   const epochs = r.u16('epochs')
   const [lr, mu, clip, sigma] = [r.f32('lr'), r.f32('mu'), r.f32('clip'), r.f32('sigma')]
   const nTrain = r.u32('nTrain')
@@ -140,7 +140,7 @@ export function decodeKnowledge(blob: Uint8Array): SignedKnowledge {
   }
   r.end()
   const body: KnowledgeBody = {
-    boardId, base, nonce, layers: layersByte === 1 ? 'all' : 'head', epochs, lr, mu, clip, sigma,
+    boardId, base, nonce, layers: layersByte === 2 ? 'tutor' : layersByte === 1 ? 'all' : 'head', epochs, lr, mu, clip, sigma,
     nTrain, nTest, classCounts, accBefore, accAfter, deltaNorm, tensors
   }
   return { body, signed, tag }

@@ -11,7 +11,10 @@ export const PROTOCOL_MAX = 1
 export const SLOT_NAMES = ['a', 'b'] as const
 export type SlotName = (typeof SLOT_NAMES)[number]
 export const SLOT_OR_NONE = ['none', 'a', 'b'] as const
-export const ADAPTATION = ['none', 'head', 'all'] as const
+/** What a board can adapt: nothing, its head, all layers, or all layers and the tutor form (a gateway that can train the teacher's architecture). */
+export const ADAPTATION = ['none', 'head', 'all', 'tutor'] as const
+export const ADAPT_LAYERS = ['head', 'all', 'tutor'] as const
+export type AdaptLayers = (typeof ADAPT_LAYERS)[number]
 export type AdaptationCapability = (typeof ADAPTATION)[number]
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
 export const SPLITS = ['train', 'test'] as const
@@ -135,8 +138,8 @@ export const MESSAGES = {
   ADAPT_START: consoleMessage(
     0x32,
     'ADAPT_START',
-    [rid, enumOf('layers', ['head', 'all'] as const), u16('epochs'), f32('lr'), f32('mu'), f32('clip'), f32('sigma'), hash('base'), nonce('nonce'), u32('seed')],
-    { doc: 'Starts reverse distillation on the board (DIREDI.md step 3) from the running model, which must have hash `base`. clip and sigma 0 mean off. The nonce is bound into the signed knowledge.' }
+    [rid, enumOf('layers', ADAPT_LAYERS), u16('epochs'), f32('lr'), f32('mu'), f32('clip'), f32('sigma'), hash('base'), nonce('nonce'), u32('seed')],
+    { doc: 'Starts reverse distillation on the board (DIREDI.md step 3) from the running model, which must have hash `base`; with layers tutor, base names the teacher artifact staged (verified, not booted) in the other slot, and the knowledge is in the teacher weight space. clip and sigma 0 mean off. The nonce is bound into the signed knowledge.' }
   ),
   ADAPT_STARTED: boardMessage(0x33, 'ADAPT_STARTED', [rid, u16('job')], { replyTo: ['ADAPT_START'], doc: 'The job number to follow.' }),
   ADAPT_PROGRESS: boardMessage(0x34, 'ADAPT_PROGRESS', [u16('job'), u16('epoch'), u16('epochs'), f32('loss')], {

@@ -9,6 +9,7 @@ import { registerInfo } from './info'
 import { registerMl } from './ml'
 import { registerModels } from './models'
 import { registerServe } from './serve'
+import { registerDiredi } from './diredi'
 
 /** Every `diredi` sub-command; each domain adds its own register function here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerEmulate(program, ctx)
   registerFleet(program, ctx)
   registerMl(program, ctx)
+  registerDiredi(program, ctx)
 }

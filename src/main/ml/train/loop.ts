@@ -43,6 +43,8 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
   const extras = (j: number) => state.parts.subarray(j * slot + P, (j + 1) * slot)
   const mine = state.parts.subarray(index * slot, (index + 1) * slot)
   const [lo, hi] = share(P, index, count)
+  /** Parameters below `from` are frozen (head-only adaptation): their gradient is computed but never applied. */
+  const from = hyper.trainFrom ?? 0
   const classes = student.classes
   const steps = stepsPerEpoch(data.train.length, hyper.batchSize)
   const teacher = task.liveTeacher ? { spec: task.liveTeacher.spec, w: weightTensors(paramLayout(task.liveTeacher.spec), task.liveTeacher.params) } : null
@@ -72,7 +74,7 @@ export function runTraining(task: TrainTask, index: number, count: number, emit:
         const t2 = performance.now()
         t++
         const lr = scheduledLr(hyper.lr, hyper.schedule, (e * steps + s) / (hyper.epochs * steps))
-        adamUpdate(lo, hi, parts, state.params, state.m, state.v, t, { lr, beta1: hyper.beta1, beta2: hyper.beta2, eps: hyper.eps, mu: hyper.mu }, state.anchor)
+        if (hi > from) adamUpdate(Math.max(lo, from), hi, parts, state.params, state.m, state.v, t, { lr, beta1: hyper.beta1, beta2: hyper.beta2, eps: hyper.eps, mu: hyper.mu }, state.anchor)
         const t3 = performance.now()
         if (index === 0) {
           for (let j = 0; j < count; j++) {

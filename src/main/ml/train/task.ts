@@ -27,6 +27,11 @@ export interface TrainHyper {
    * only without cached teacher logits (they were computed on the unshifted images).
    */
   augment: 'none' | 'shift'
+  /**
+   * Parameters before this flat index (layout.ts order) stay as they are: 0 or absent trains all; the
+   * head's first index trains only the last layer (a board that adapts its head, DIREDI.md step 3).
+   */
+  trainFrom?: number
 }
 
 /**

@@ -1,0 +1,132 @@
+import type { ModelSpec, ModelWeights, SpecModel } from '../../shared/model/spec'
+import { hyperFrom } from '../ml/defaults'
+import { fit } from '../ml/fit'
+import { paramLayout } from '../ml/model/layout'
+import { predictLogits } from '../ml/predict'
+import { argmaxRows } from '../ml/quantize/evaluate'
+import type { Samples } from '../ml/train/data'
+import type { MlPool } from '../ml/worker/pool'
+
+/**
+ * The training and inference the DiReDi loop needs, on the ml engine's worker pool (each call holds
+ * the whole pool while it runs). Every step of DIREDI.md is one `train` with its own loss settings.
+ */
+export interface TrainSpec {
+  spec: ModelSpec
+  /** Start from these weights (warm start / the model being adapted); fresh ones from `seed` if absent. */
+  init?: ModelWeights | null
+  data: Samples
+  epochs: number
+  lr: number
+  batchSize?: number
+  seed: number
+  /** Soft targets: a teacher's logits on `data` (DIREDI.md step 1/6) or z_T + d (step 5); with alpha < 1. */
+  targetLogits?: Float32Array | null
+  alpha?: number
+  tau?: number
+  /** Proximal anchor mu/2 * ||theta - anchor||^2. */
+  anchor?: ModelWeights | null
+  mu?: number
+  sampleWeights?: Float32Array | null
+  classWeights?: number[] | null
+  /** Train only the last weighted layer (a board that adapts its head). */
+  headOnly?: boolean
+  signal?: AbortSignal
+  onEpoch?: (epoch: number, loss: number) => void
+}
+
+export async function train(pool: MlPool, t: TrainSpec): Promise<SpecModel> {
+  const layout = paramLayout(t.spec)
+  const trainFrom = t.headOnly ? headOffset(t.spec, layout) : 0
+  const hyper = { ...hyperFrom({ epochs: t.epochs, batchSize: t.batchSize ?? 64, lr: t.lr, seed: t.seed, alpha: t.targetLogits ? (t.alpha ?? 0.3) : 1, tau: t.tau ?? 4, mu: t.anchor ? (t.mu ?? 0) : 0 }), trainFrom }
+  const r = await pool.exclusive(() =>
+    fit(pool, {
+      spec: t.spec,
+      train: t.data,
+      dataName: 'the round’s data',
+      teacher: null,
+      targetLogits: t.targetLogits ?? null,
+      hyper,
+      valFraction: 0,
+      patience: 0,
+      init: t.init ?? null,
+      anchor: t.anchor ?? null,
+      sampleWeights: t.sampleWeights ?? null,
+      classWeights: t.classWeights ?? null,
+      signal: t.signal,
+      onEpoch: (m) => t.onEpoch?.(m.epoch + 1, m.trainLoss)
+    })
+  )
+  return r.model
+}
+
+/** The flat index where the last weighted layer's parameters begin. */
+export function headOffset(spec: ModelSpec, layout = paramLayout(spec)): number {
+  const last = layout.slots[layout.slots.length - 1]
+  const layer = last.name.split('/')[0]
+  return layout.slots.find((s) => s.name.split('/')[0] === layer)?.offset ?? 0
+}
+
+/** Names of the weight tensors of the layers an adaptation touches. */
+export function adaptedNames(spec: ModelSpec, layers: 'head' | 'all'): string[] {
+  const slots = paramLayout(spec).slots
+  if (layers === 'all') return slots.map((s) => s.name)
+  const head = slots[slots.length - 1].name.split('/')[0]
+  return slots.filter((s) => s.name.split('/')[0] === head).map((s) => s.name)
+}
+
+export function logits(pool: MlPool, model: SpecModel, data: { x: Float32Array; n: number }): Promise<Float32Array> {
+  return pool.exclusive(() => predictLogits(pool, model, data.x, data.n))
+}
+
+export async function labels(pool: MlPool, model: SpecModel, data: { x: Float32Array; n: number }): Promise<Int32Array> {
+  return argmaxRows(await logits(pool, model, data), model.spec.classes)
+}
+
+export async function accuracy(pool: MlPool, model: SpecModel, data: Samples): Promise<number> {
+  const p = await labels(pool, model, data)
+  let ok = 0
+  for (let i = 0; i < data.n; i++) if (p[i] === data.y[i]) ok++
+  return data.n ? ok / data.n : 0
+}
+
+/** theta + scale * delta for the named tensors (others unchanged); a new weight set. */
+export function addDelta(w: ModelWeights, delta: Map<string, Float32Array>, scale = 1): ModelWeights {
+  return {
+    tensors: w.tensors.map((t) => {
+      const d = delta.get(t.name)
+      if (!d) return { ...t, data: t.data.slice() }
+      const data = new Float32Array(t.data.length)
+      for (let i = 0; i < data.length; i++) data[i] = t.data[i] + scale * d[i]
+      return { ...t, data }
+    })
+  }
+}
+
+/** after - before for the named tensors. */
+export function diff(after: ModelWeights, before: ModelWeights, names: string[]): Map<string, Float32Array> {
+  const b = new Map(before.tensors.map((t) => [t.name, t.data]))
+  const out = new Map<string, Float32Array>()
+  for (const t of after.tensors) {
+    if (!names.includes(t.name)) continue
+    const base = b.get(t.name) as Float32Array
+    const d = new Float32Array(t.data.length)
+    for (let i = 0; i < d.length; i++) d[i] = t.data[i] - base[i]
+    out.set(t.name, d)
+  }
+  return out
+}
+
+/** The omega-weighted mean of several weight sets of one architecture. */
+export function weightedMean(ws: ModelWeights[], omega: number[]): ModelWeights {
+  return {
+    tensors: ws[0].tensors.map((t, k) => {
+      const data = new Float32Array(t.data.length)
+      ws.forEach((w, j) => {
+        const src = w.tensors[k].data
+        for (let i = 0; i < data.length; i++) data[i] += omega[j] * src[i]
+      })
+      return { ...t, data }
+    })
+  }
+}

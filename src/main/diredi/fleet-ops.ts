@@ -1,0 +1,107 @@
+import type { BoardService } from '../boards/service'
+import type { BoardSession } from '../boards/session'
+import { goldenSet } from '../boards/golden'
+import { flashArtifact } from '../boards/flash'
+import { awaitAdaptation, readKnowledge, startAdaptation, type AdaptParams } from '../boards/knowledge'
+import { AppError } from '../app/errors'
+import type { FleetService } from '../fleet/service'
+import type { JobService } from '../fleet/jobs'
+import type { RolloutSummary } from '../../shared/api/fleet-types'
+import type { PrivacyLedger } from './ledger'
+import type { VirtualLab } from './lab'
+import type { Base } from './setup'
+
+/** The scenario's boards as the console holds them: opened (HELLO done) and paired. */
+export interface LabFleet {
+  ids: string[]
+  paths: Map<string, string>
+  sessions: Map<string, BoardSession>
+  keys: Map<string, Uint8Array>
+}
+
+export interface FleetDeps {
+  boards: BoardService
+  fleet: FleetService
+  jobs: JobService
+  lab: VirtualLab
+}
+
+/** Plugs in (or finds) the scenario's virtual boards, opens their sessions and pairs them. */
+export async function openLabFleet(deps: FleetDeps, base: Base): Promise<LabFleet> {
+  const paths = await deps.lab.ensure(base.scenario.name, base.key, base.part)
+  const sessions = new Map<string, BoardSession>()
+  const keys = new Map<string, Uint8Array>()
+  for (const [id, path] of paths) {
+    const s = await deps.boards.session(path)
+    const info = await s.ready()
+    if (!info.paired || !(await deps.boards.keys.get(id))) await deps.boards.pair(path)
+    sessions.set(id, s)
+    keys.set(id, (await deps.boards.keys.get(id)) as Uint8Array)
+  }
+  return { ids: [...paths.keys()], paths, sessions, keys }
+}
+
+/** Counts every message from the fleet's boards into the ledger until the returned function is called. */
+export function listen(f: LabFleet, ledger: PrivacyLedger): () => void {
+  const offs = [...f.sessions.entries()].map(([id, s]) => s.on('received', (m) => ledger.received(id, m.name, m.bytes)))
+  return () => offs.forEach((off) => off())
+}
+
+/**
+ * Rolls an artifact out to the fleet's boards through the fleet layer (DIREDI.md steps 2 and 7: trial,
+ * golden check, confirm; four at a time; any failure leaves a board on its previous model).
+ */
+export async function rollOut(deps: FleetDeps, f: LabFleet, artifact: { id: string; hash: string }, signal: AbortSignal): Promise<RolloutSummary> {
+  const { jobId } = await deps.fleet.rollouts.start({ artifactId: artifact.id, artifactHash: artifact.hash, boards: f.ids, concurrency: 4, abortAfter: null })
+  const stop = () => deps.jobs.cancel(jobId)
+  signal.addEventListener('abort', stop)
+  try {
+    const job = await deps.jobs.wait(jobId)
+    const summary = (job.result as { summary?: RolloutSummary } | null)?.summary
+    if (job.state !== 'succeeded' || !summary) throw new AppError('FLASH_FAILED', `rollout ${jobId} ${job.state}${job.error ? `: ${job.error.message}` : ''}`)
+    return summary
+  } finally {
+    signal.removeEventListener('abort', stop)
+  }
+}
+
+/** Each board's accuracy on its own test data with the model it runs (aggregates only, EVAL_PRIVATE). */
+export async function evalBoards(deps: FleetDeps, f: LabFleet): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const [id, path] of f.paths) out.set(id, (await deps.boards.evalPrivate(path, 'test')).accuracy)
+  return out
+}
+
+/**
+ * Each board's accuracy with a candidate it runs on trial only (flashed, golden-checked, evaluated,
+ * then reverted): DIREDI.md step 7 (b) without flashing anything for good.
+ */
+export async function trialEval(f: LabFleet, artifact: Uint8Array, signal: AbortSignal): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  const golden = goldenSet(artifact, 8)
+  for (const [id, s] of f.sessions) {
+    await flashArtifact(s, artifact, {
+      golden,
+      signal,
+      trialOnly: async (t) => {
+        const r = await t.request('EVAL_PRIVATE', { split: 'test' }, ['EVAL_REPORT'])
+        out.set(id, r.n ? r.correct / r.n : 0)
+      }
+    })
+  }
+  return out
+}
+
+/** Stages the teacher's artifact in a tutor board's other slot (written and verified, not booted). */
+export async function stageTeacher(f: LabFleet, id: string, artifact: Uint8Array, signal: AbortSignal): Promise<void> {
+  await flashArtifact(f.sessions.get(id) as BoardSession, artifact, { golden: { inputs: [], outputs: [] }, signal, stageOnly: true })
+}
+
+/** Asks one board for knowledge and reads the signed blob back (its validation is the inbox's). */
+export async function requestKnowledge(f: LabFleet, id: string, base: Uint8Array, p: AdaptParams, onProgress?: (epoch: number, epochs: number) => void): Promise<{ blob: Uint8Array; nonce: Uint8Array }> {
+  const s = f.sessions.get(id) as BoardSession
+  await s.ready()
+  const { job, nonce } = await startAdaptation(s, base, p)
+  const done = await awaitAdaptation(s, job, onProgress)
+  return { blob: await readKnowledge(s, job, done.bytes), nonce }
+}
