@@ -75,7 +75,7 @@ describe('DiReDi area', () => {
     expect(await page.getByTestId('raw-samples').textContent()).toBe('0 raw samples uploaded')
     expect(await page.getByTestId('ledger-knowledge').textContent()).toBe('5.4 KB')
     expect(await page.getByTestId('ledger-private').textContent()).toMatch(/^1\.50 MB \(knowledge is 0\.35% of it\)$/)
-    expect(await page.getByTestId('ledger').locator('thead th').allTextContents()).toEqual(['Board', 'HELLO', 'KNOWLEDGE', 'STATUS', 'Knowledge', 'Private data', 'Raw samples'])
+    expect(await page.getByTestId('ledger').locator('thead th').allTextContents()).toEqual(['Board', 'Raw samples', 'Knowledge', 'Private data', 'HELLO', 'KNOWLEDGE', 'STATUS'])
     expect(await noHorizontalScroll(page)).toBe(true)
     await page.screenshot({ path: screenshotPath('diredi-round.png'), fullPage: true })
 
