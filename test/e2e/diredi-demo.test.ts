@@ -58,6 +58,14 @@ describe('demo round', () => {
     expect(await page.getByTestId('round-boards').locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-board')))).toEqual(report.boards.map((b) => b.boardId))
     expect(await page.getByTestId('inbox').locator('tbody tr').count()).toBe(report.inbox.length)
     await page.screenshot({ path: screenshotPath('demo-round-report.png'), fullPage: true })
+
+    // the job that ran it: succeeded, with its log and a link back to the round
+    await page.getByRole('link', { name: 'job', exact: true }).click()
+    await page.getByTestId('job-rounds').waitFor()
+    expect(await page.getByTestId('job-rounds').textContent()).toContain(roundId)
+    expect(await page.locator('.state').first().textContent()).toBe('succeeded')
+    expect(await page.getByTestId('job-log').textContent()).toContain('round 1: ')
+    await page.screenshot({ path: screenshotPath('demo-round-job.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.close()
   })

@@ -89,7 +89,7 @@ describe('DiReDi area', () => {
     expect(await page.getByTestId('qa-max-drop').textContent()).toContain(`${qa.maxClassDropPts.toFixed(2)} pts`)
     await page.getByTestId('qa-student-chart').locator('canvas').first().waitFor()
     expect(await page.getByTestId('qa-teacher-chart').locator('[role=img]').getAttribute('aria-label')).toMatch(/^teacher accuracy per class on V_p, before → after: 0 96\.0% → 96\.0%, 1 98\.0% → 98\.0%, 2 94\.0% → 96\.0%/)
-    expect(await page.getByTestId('qa-boards').locator('tbody tr').allTextContents()).toEqual(['b181.0%90.0%9.0 pts', 'b277.0%85.0%8.0 pts'])
+    expect(await page.getByTestId('qa-boards').locator('tbody tr').allTextContents()).toEqual(['b181.0%90.0%+9.0 pts', 'b277.0%85.0%+8.0 pts'])
     expect(await noHorizontalScroll(page)).toBe(true)
     await page.screenshot({ path: screenshotPath('diredi-qa.png'), fullPage: true })
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { experimentReport, qaReport, roundReport } from '../testing/diredi-records'
-import { checkFigures, figure, knowledgeShare, lastRoundId, ledgerTypes, methodLines, perClassBars, perClassLabel } from './report'
+import { checkFigures, figure, knowledgeShare, lastRoundId, roundIds, ledgerTypes, methodLines, perClassBars, perClassLabel } from './report'
 
 describe('diredi report shaping', () => {
   it("takes the last round's id from a round job's result, and nothing from anything else", () => {
     expect(lastRoundId({ rounds: [{ id: 'r1' }, { id: 'r2' }] })).toBe('r2')
     for (const bad of [null, undefined, 7, {}, { rounds: [] }, { rounds: 'r1' }, { rounds: [{ id: 3 }] }, { rounds: [null] }, { rounds: [{ id: '' }] }]) expect(lastRoundId(bad)).toBeNull()
+    expect(roundIds({ rounds: [{ id: 'r1' }, null, { id: 'r2' }] })).toEqual(['r1', 'r2'])
+    expect(roundIds({ table: [] })).toEqual([])
   })
 
   it('reads null and NaN as no figure', () => {

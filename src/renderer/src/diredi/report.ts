@@ -11,9 +11,16 @@ import { formatPercent } from '../format'
 export const figure = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
 /**
- * The id of the last round a finished `diredi.round` job made: its result is `{ rounds: RoundSummary[] }`.
- * Null when the result is not of that shape (a job of another kind, or one that made no round).
+ * The ids of the rounds a finished `diredi.round` job made, in order: its result is
+ * `{ rounds: RoundSummary[] }`. Empty when the result is not of that shape (another kind of job).
  */
+export function roundIds(result: unknown): string[] {
+  const rounds = (result as { rounds?: unknown } | null)?.rounds
+  if (!Array.isArray(rounds)) return []
+  return rounds.map((r) => (r as Partial<RoundSummary> | null)?.id).filter((id): id is string => typeof id === 'string' && id !== '')
+}
+
+/** The last of them (the demo opens its QA report), or null. */
 export function lastRoundId(result: unknown): string | null {
   const rounds = (result as { rounds?: unknown } | null)?.rounds
   if (!Array.isArray(rounds) || !rounds.length) return null

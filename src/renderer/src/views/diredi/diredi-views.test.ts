@@ -73,7 +73,7 @@ describe('DiReDi views', () => {
     expect(w.get('[data-testid=qa-max-drop]').text()).toContain('1.00 pts')
     expect(w.get('[data-testid=qa-int8]').text()).toContain('99.50%')
     expect(w.get('[data-testid=qa-student-chart] [role=img]').attributes('aria-label')).toBe('student accuracy per class on V_p, before → after: 0 90.0% → 92.0%, 1 80.0% → 79.0%, 2 — → —')
-    expect(w.get('[data-testid=qa-boards]').findAll('tbody tr').map((r) => r.findAll('td')[3].text())).toEqual(['20.0 pts', 'not measured'])
+    expect(w.get('[data-testid=qa-boards]').findAll('tbody tr').map((r) => r.findAll('td')[3].text())).toEqual(['+20.0 pts', 'not measured'])
     await w.get('[data-testid=qa-download]').trigger('click')
     await flushPromises()
     expect(clicked).toEqual([{ href: 'blob:qa', download: 'qa-r7.html' }])
