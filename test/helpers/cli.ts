@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline'
 const BIN = join(process.cwd(), 'bin', 'diredi.js')
 
 /** Runs `diredi ...args` (the built CLI, as a user runs it) to completion. */
-export function diredi(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 })
+export function diredi(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 

@@ -49,7 +49,7 @@ export class MlBoardAdapter implements Adapter {
   /**
    * The tutor form (DIREDI.md, the second form of step 3/5): two copies of the teacher's architecture,
    * both starting from the staged teacher's weights; tutor A learns the dispatched student's outputs on the
-   * board's inputs (the "reverse" direction), tutor B the user's labels (with the proximal anchor to the
+   * board's inputs (the "reverse" direction), tutor B the user's labels (both with the proximal anchor to the
    * teacher). The knowledge is theta_B - theta_A in the teacher's weight space: what the user's labels
    * teach beyond what the student already says.
    */
@@ -59,7 +59,7 @@ export class MlBoardAdapter implements Adapter {
     const teacher = dequantizeModel(decodeArtifact(req.tutor.artifact))
     const common = { spec: teacher.spec, init: teacher.weights, data: req.data.train, epochs: req.epochs, lr: req.lr, batchSize: this.o.batchSize ?? 32, seed: req.seed, signal: req.signal }
     const studentSays = await logits(this.pool, student, req.data.train)
-    const a = await train(this.pool, { ...common, targetLogits: studentSays, alpha: 0, onEpoch: (e, loss) => req.progress(e, loss) })
+    const a = await train(this.pool, { ...common, targetLogits: studentSays, alpha: 0, anchor: teacher.weights, mu: req.mu, onEpoch: (e, loss) => req.progress(e, loss) })
     const b = await train(this.pool, { ...common, anchor: teacher.weights, mu: req.mu })
     const delta = diff(b.weights, a.weights, teacher.weights.tensors.map((t) => t.name))
     const shapes = new Map(teacher.weights.tensors.map((t) => [t.name, t.shape]))

@@ -28,7 +28,7 @@ export interface FleetDeps {
 
 /** Plugs in (or finds) the scenario's virtual boards, opens their sessions and pairs them. */
 export async function openLabFleet(deps: FleetDeps, base: Base): Promise<LabFleet> {
-  const paths = await deps.lab.ensure(base.scenario.name, base.key, base.part)
+  const paths = await deps.lab.ensure(base.labName ?? base.scenario.name, base.key, base.part, { gateways: base.gateways })
   const sessions = new Map<string, BoardSession>()
   const keys = new Map<string, Uint8Array>()
   for (const [id, path] of paths) {

@@ -22,6 +22,8 @@ const ramBytes = (b: BoardData) => Math.round((b.entry.ram_kb ?? 256) * 1024)
 export class VirtualLab {
   readonly bus: InProcessBoards
   private readonly scenarios = new Map<string, { key: string; boards: Map<string, InProcessBoard> }>()
+  /** Sees every byte a lab board sends toward the console, as it goes on the wire (privacy tests listen here). */
+  tap: ((boardId: string, bytes: Uint8Array) => void) | null = null
 
   constructor(private readonly adapter: Adapter) {
     this.bus = new InProcessBoards(int8Runtime)
@@ -32,7 +34,7 @@ export class VirtualLab {
   }
 
   /** Plugs in the scenario's boards (if they are not already, with the same data); board id -> port path. */
-  async ensure(scenario: string, key: string, part: Partition): Promise<Map<string, string>> {
+  async ensure(scenario: string, key: string, part: Partition, o: { gateways?: boolean } = {}): Promise<Map<string, string>> {
     const have = this.scenarios.get(scenario)
     if (have && have.key !== key) await this.unplug(scenario)
     let s = this.scenarios.get(scenario)
@@ -44,14 +46,22 @@ export class VirtualLab {
           path: `${LAB_PREFIX}${scenario}/${b.id}`,
           config: {
             boardId: b.id,
-            boardClass: b.entry.adapt === 'tutor' ? 'diredi-vb-gateway' : b.entry.adapt === 'head' ? 'diredi-vb-m4' : 'diredi-vb-m7',
-            adaptation: b.entry.adapt === 'head' ? 'head' : b.entry.adapt === 'tutor' ? 'tutor' : 'all',
-            flashBytes: flashBytes(b),
-            ramBytes: ramBytes(b)
+            boardClass: o.gateways || b.entry.adapt === 'tutor' ? 'diredi-vb-gateway' : b.entry.adapt === 'head' ? 'diredi-vb-m4' : 'diredi-vb-m7',
+            adaptation: o.gateways || b.entry.adapt === 'tutor' ? 'tutor' : b.entry.adapt === 'head' ? 'head' : 'all',
+            // A gateway holds the teacher's artifact in its other slot for the tutor form.
+            flashBytes: o.gateways ? Math.max(flashBytes(b), 2048 * 1024) : flashBytes(b),
+            ramBytes: ramBytes(b),
+            // A gateway's USB link is not a UART: its teacher copy and tutor delta move at USB full speed.
+            ...(o.gateways || b.entry.adapt === 'tutor' ? { baud: 12_000_000 } : {})
           },
           data,
           adapter: this.adapter
         })
+        const write = entry.device.write.bind(entry.device)
+        entry.device.write = (bytes: Uint8Array) => {
+          this.tap?.(b.id, bytes)
+          write(bytes)
+        }
         s.boards.set(b.id, entry)
       }
       this.scenarios.set(scenario, s)

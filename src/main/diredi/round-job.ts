@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import type { RoundRequest, RoundSummary } from '../../shared/api/diredi'
+import type { ExperimentReport, ExperimentRequest, RoundRequest, RoundSummary } from '../../shared/api/diredi'
+import { runExperiment } from './experiment'
 import type { JobKind } from '../fleet/jobs'
 import { writeJsonAtomic } from '../store/atomic'
 import type { RoundDeps, RoundStart } from './round'
@@ -76,6 +77,18 @@ export function roundJob(deps: RoundJobDeps): JobKind<RoundRequest, { rounds: Ro
         out.push((await deps.records.listRounds()).find((x) => x.id === res.report.id) as RoundSummary)
       }
       return { rounds: out }
+    }
+  }
+}
+
+/** `diredi.experiment`: every method of the baseline table on one scenario (experiment.ts). */
+export function experimentJob(deps: RoundJobDeps): JobKind<ExperimentRequest, { id: string; yardstick: ExperimentReport['yardstick'] }> {
+  return {
+    kind: 'diredi.experiment',
+    title: (p) => `DiReDi experiment on ${p.scenario}${p.rounds && p.rounds > 1 ? ` (${p.rounds} rounds)` : ''}`,
+    async run(ctx, p) {
+      const r = await runExperiment(deps, p, { signal: ctx.signal, jobId: ctx.id, log: (l) => ctx.log(l), progress: (f, m) => ctx.progress(f, m) })
+      return { id: r.id, yardstick: r.yardstick }
     }
   }
 }

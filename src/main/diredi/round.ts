@@ -121,10 +121,11 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
           await stageTeacher(fleet, bid, (teacherArtifact as ArtifactRef).bytes, ctx.signal)
           baseHash = Buffer.from((teacherArtifact as ArtifactRef).hash, 'hex')
         }
-        ctx.log(`${bid}: adapting (${form}, ${st.boardEpochs} epochs, lr ${st.boardLr}, mu ${mode.mu ?? st.mu})`)
+        const lr = form === 'head' ? st.boardLrHead : st.boardLr
+        ctx.log(`${bid}: adapting (${form}, ${st.boardEpochs} epochs, lr ${lr}, mu ${mode.mu ?? st.mu})`)
         const { blob, nonce } = await requestKnowledge(
           fleet, bid, new Uint8Array(baseHash),
-          { layers: form, epochs: st.boardEpochs, lr: st.boardLr, mu: mode.mu ?? st.mu, seed: scenario.seed + mode.number },
+          { layers: form, epochs: st.boardEpochs, lr, mu: mode.mu ?? st.mu, seed: scenario.seed + mode.number },
           (e, n) => ctx.progress(0.08 + (0.4 * (done + e / n)) / fleet.ids.length)
         )
         const v = inbox.submit(blob, { boardId: bid, nonce })
@@ -179,6 +180,15 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     const userCounts = new Array<number>(k).fill(0)
     for (const a of accepted) a.body.classCounts.forEach((c, i) => (userCounts[i] += c))
 
+    // Classes the users label otherwise (from the knowledge): the manufacturer's label of those presumed
+    // samples is contested, so steps 5 and 6 use the users' label for them (a branch for this user group).
+    const boardsPred = []
+    for (const x of studentK) boardsPred.push({ pred: await labels(pool, adapted.get(x.body.boardId) as SpecModel, xt), counts: x.body.classCounts })
+    const relabel = relabelledClasses(await labels(pool, sr, xt), xt.y, k, boardsPred)
+    const yUser = xt.y.map((c) => relabel.get(c) ?? c)
+    const xtUser = { x: xt.x, y: yUser, n }
+    if (relabel.size) ctx.log(`users relabel ${[...relabel].map(([a, b]) => `${a} -> ${b}`).join(', ')} (read from their knowledge)`)
+
     // Step 5: the teacher learns the users' difference d(x) on the transfer inputs (a new version).
     let teacherNext: ModelRef = start.teacher
     let d = new Float32Array(n * k)
@@ -203,7 +213,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
         const target = new Float32Array(n * k)
         for (let i = 0; i < target.length; i++) target[i] = zT[i] + d[i]
         ctx.log(`teacher: reverse distillation of ${studentK.length} boards' difference on ${n} transfer inputs (lambda ${st.lambda}, ${st.updateEpochs} epochs)`)
-        t = await train(pool, { spec: t.spec, init: t.weights, data: xt, targetLogits: target, alpha: st.lambda / (1 + st.lambda), tau: 4, epochs: st.updateEpochs, lr: 5e-4, seed: scenario.seed + 100 * mode.number, signal: ctx.signal })
+        t = await train(pool, { spec: t.spec, init: t.weights, data: xtUser, targetLogits: target, alpha: st.lambda / (1 + st.lambda), tau: 4, epochs: st.updateEpochs, lr: 5e-4, seed: scenario.seed + 100 * mode.number, signal: ctx.signal })
       }
       const testAcc = await accuracy(pool, t, part.validation)
       const rec = await deps.registry.models.put('teacher', t, {
@@ -233,7 +243,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     const meanD = mean(Array.from(dn)) || 1
     const sampleWeights = dn.map((x) => 1 + (st.beta * x) / meanD)
     const presumedCounts = new Array<number>(k).fill(0)
-    for (let i = 0; i < n; i++) presumedCounts[xt.y[i]]++
+    for (let i = 0; i < n; i++) presumedCounts[yUser[i]]++
     const userTotal = userCounts.reduce((a, b) => a + b, 0) || 1
     const classWeights = presumedCounts.map((c, i) => (c ? 1 - st.gamma + (st.gamma * (userCounts[i] / userTotal)) / (c / n) : 1))
     const warm = studentK.length ? { spec: sr.spec, weights: weightedMean(studentK.map((x) => (adapted.get(x.body.boardId) as SpecModel).weights), omegaOf(studentK)) } : start.student.model
@@ -241,7 +251,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     if (mode.teacherStep) {
       const zT1 = teacherNext.id === start.teacher.id ? zTr : await logits(pool, teacherNext.model, xt)
       ctx.log(`student: re-distilling from the new teacher, warm from ${studentK.length ? `the mean of ${studentK.length} adapted students` : 'S_r'} (beta ${st.beta}, gamma ${st.gamma}, ${st.redistilEpochs} epochs)`)
-      candidateModel = await train(pool, { spec: sr.spec, init: warm.weights, anchor: warm.weights, mu: st.redistilMu, data: xt, targetLogits: zT1, alpha: 0.3, tau: 4, sampleWeights, classWeights, epochs: st.redistilEpochs, lr: 1e-3, seed: scenario.seed + 200 * mode.number, signal: ctx.signal })
+      candidateModel = await train(pool, { spec: sr.spec, init: warm.weights, anchor: warm.weights, mu: st.redistilMu, data: xtUser, targetLogits: zT1, alpha: 0.3, tau: 4, sampleWeights, classWeights, epochs: st.redistilEpochs, lr: 1e-3, seed: scenario.seed + 200 * mode.number, signal: ctx.signal })
     } else {
       candidateModel = warm
       ctx.log(`student: the omega-weighted mean of ${studentK.length} boards' deltas folded into S_r (no teacher)`)
@@ -261,9 +271,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     const trial = await trialEval(fleet, candidateArtifact.bytes, ctx.signal)
     for (const [b, a] of trial) (rows.get(b) as RoundBoard).accCandidate = a
     const vp = part.validation
-    const boardsPred = []
-    for (const x of studentK) boardsPred.push({ pred: await labels(pool, adapted.get(x.body.boardId) as SpecModel, xt), counts: x.body.classCounts })
-    const relabelled = relabelledClasses(await labels(pool, sr, xt), xt.y, k, boardsPred)
+    const relabelled = [...relabel.keys()]
     const qa = qaGate({
       ids: { candidate: candidate.id, baseStudent: start.student.id, teacherBefore: start.teacher.id, teacherAfter: teacherNext.id },
       classes: k,
@@ -282,7 +290,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
       ctx.log(qa.passed ? `QA passed (${figures}); not rolled out (measured only)` : `QA failed: ${qa.reasons.join('; ')}`)
       return finish(
         {
-          outcome: qa.passed ? 'rolled-out' : 'qa-failed',
+          outcome: qa.passed ? 'qa-passed' : 'qa-failed',
           summary: qa.passed ? `QA passed (${figures}); measured only, not rolled out` : `QA failed (${qa.reasons.length} checks): ${qa.reasons.join('; ')}; nothing was flashed`,
           teacherBefore: start.teacher.id, teacherAfter: teacherNext.id, studentBefore: start.student.id, candidate: candidate.id, artifact: null, qa, rollout: null,
           metrics: { accUserBefore, accUserAfter: qa.passed ? accUserCand : accUserBefore, accPresumedBefore, accPresumedAfter: qa.passed ? accPresumedCand : accPresumedBefore, maxClassDropPts: qa.passed ? qa.maxClassDropPts : 0 }
@@ -316,8 +324,8 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
  * that holds fewer than half of the classes (a prior shift) moves every class it never saw; that is
  * forgetting, not a label of its user's, so such boards name no relabelled class.
  */
-export function relabelledClasses(srPred: Int32Array, y: Int32Array, classes: number, boards: Array<{ pred: Int32Array; counts: number[] }>): number[] {
-  const out = new Set<number>()
+export function relabelledClasses(srPred: Int32Array, y: Int32Array, classes: number, boards: Array<{ pred: Int32Array; counts: number[] }>): Map<number, number> {
+  const out = new Map<number, number>()
   for (const { pred: p, counts } of boards) {
     if (counts.filter((c) => c > 0).length * 2 < classes) continue
     for (let c = 0; c < classes; c++) {
@@ -329,10 +337,11 @@ export function relabelledClasses(srPred: Int32Array, y: Int32Array, classes: nu
         right++
         if (p[i] !== c) moved[p[i]]++
       }
-      if (right && Math.max(...moved) > right / 2) out.add(c)
+      const top = Math.max(...moved)
+      if (right && top > right / 2 && !out.has(c)) out.set(c, moved.indexOf(top))
     }
   }
-  return [...out].sort((a, b) => a - b)
+  return new Map([...out.entries()].sort((a, b) => a[0] - b[0]))
 }
 
 export type { LabFleet }

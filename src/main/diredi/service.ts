@@ -5,7 +5,7 @@ import type { JobService } from '../fleet/jobs'
 import type { MlService } from '../ml/service'
 import type { FleetService } from '../fleet/service'
 import type { VirtualLab } from './lab'
-import { roundJob } from './round-job'
+import { experimentJob, roundJob } from './round-job'
 import { AppError } from '../app/errors'
 import type { Registry } from '../store/types'
 import { experimentChartSvg } from './chart'
@@ -41,6 +41,7 @@ export class DirediService {
     this.library = new ScenarioLibrary(deps.dataDir)
     const jobDeps = { ...deps, teachers: this.teachers, records: this.records, library: this.library }
     deps.jobs.register(roundJob(jobDeps))
+    deps.jobs.register(experimentJob(jobDeps))
   }
 
   async dispose(): Promise<void> {

@@ -9,6 +9,7 @@ export interface Settings {
   /** Step 3: the boards' epochs, learning rate, proximal weight. */
   boardEpochs: number
   boardLr: number
+  boardLrHead: number
   mu: number
   /** Step 5: lambda (the weight of the manufacturer's labels against the users' difference) and its epochs. */
   lambda: number
@@ -34,14 +35,15 @@ export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
     family: m.student_family ?? 'auto',
     boardEpochs: t.board_epochs ?? 10,
     boardLr: t.board_lr ?? 1e-3,
+    boardLrHead: t.board_lr_head ?? 1e-2,
     mu: t.mu ?? 0.01,
     lambda: t.lambda ?? 30,
     updateEpochs: t.update_epochs ?? 5,
     beta: t.beta ?? 1,
-    gamma: t.gamma ?? 0.5,
-    redistilEpochs: m.student_epochs ?? 15,
-    redistilMu: t.mu ?? 0.01,
-    tutorScale: 1
+    gamma: t.gamma ?? 0.8,
+    redistilEpochs: t.redistil_epochs ?? m.student_epochs ?? 15,
+    redistilMu: t.redistil_mu ?? t.mu ?? 0.01,
+    tutorScale: t.tutor_scale ?? 0.25
   }
   const clean = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Settings>
   return { ...def, ...clean }

@@ -36,6 +36,9 @@ export interface Base {
   teacher0: ModelRef
   student0: ModelRef
   artifact0: ArtifactRef
+  /** The lab the boards live in (default: the scenario's name) and whether they are all gateways (the experiment's tutor form). */
+  labName?: string
+  gateways?: boolean
 }
 
 export interface SetupDeps {

@@ -59,7 +59,8 @@ export interface RoundBoard {
   error: string | null
 }
 
-export type RoundOutcome = 'rolled-out' | 'qa-failed' | 'no-knowledge' | 'failed'
+/** `qa-passed`: the gate passed but the round only measured (an experiment), so nothing was rolled out. */
+export type RoundOutcome = 'rolled-out' | 'qa-passed' | 'qa-failed' | 'no-knowledge' | 'failed'
 
 export interface RoundReport {
   id: string

@@ -75,11 +75,18 @@ export const Tuning = z
   .object({
     board_epochs: z.number().int().min(1).max(500).optional(),
     board_lr: z.number().positive().max(1).optional(),
+    /** Learning rate of boards that adapt their head only (one layer moves further per step). */
+    board_lr_head: z.number().positive().max(1).optional(),
     mu: z.number().min(0).max(1e6).optional(),
     lambda: z.number().min(0).max(1e6).optional(),
     beta: z.number().min(0).max(100).optional(),
     gamma: z.number().min(0).max(1).optional(),
-    update_epochs: z.number().int().min(1).max(200).optional()
+    update_epochs: z.number().int().min(1).max(200).optional(),
+    /** Step 6: the re-distillation's epochs and its proximal pull toward the boards' adapted students. */
+    redistil_epochs: z.number().int().min(1).max(200).optional(),
+    redistil_mu: z.number().min(0).max(1e6).optional(),
+    /** Tutor form: the share of the tutors' delta the console adds to the teacher (lambda of that form). */
+    tutor_scale: z.number().min(0).max(10).optional()
   })
   .strict()
 
