@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { experimentReport, qaReport, roundReport } from '../testing/diredi-records'
-import { checkFigures, figure, knowledgeShare, lastRoundId, roundIds, ledgerTypes, methodLines, perClassBars, perClassLabel } from './report'
+import { checkFigures, defaultScenario, figure, knowledgeShare, lastRoundId, roundIds, ledgerTypes, methodLines, perClassBars, perClassLabel } from './report'
 
 describe('diredi report shaping', () => {
   it("takes the last round's id from a round job's result, and nothing from anything else", () => {
@@ -8,6 +8,13 @@ describe('diredi report shaping', () => {
     for (const bad of [null, undefined, 7, {}, { rounds: [] }, { rounds: 'r1' }, { rounds: [{ id: 3 }] }, { rounds: [null] }, { rounds: [{ id: '' }] }]) expect(lastRoundId(bad)).toBeNull()
     expect(roundIds({ rounds: [{ id: 'r1' }, null, { id: 'r2' }] })).toEqual(['r1', 'r2'])
     expect(roundIds({ table: [] })).toEqual([])
+  })
+
+  it('starts the demo on a scenario made for demonstrations, experiments on the first', () => {
+    expect(defaultScenario(['covariate-3', 'demo-tiny', 'prior-3'], 'round')).toBe('demo-tiny')
+    expect(defaultScenario(['covariate-3', 'demo-tiny'], 'experiment')).toBe('covariate-3')
+    expect(defaultScenario(['prior-3'], 'round')).toBe('prior-3')
+    expect(defaultScenario([], 'round')).toBe('')
   })
 
   it('reads null and NaN as no figure', () => {

@@ -28,6 +28,14 @@ export function lastRoundId(result: unknown): string | null {
   return typeof last?.id === 'string' && last.id ? last.id : null
 }
 
+/**
+ * The scenario a form starts on: for the demo, the first made for demonstrations (named `demo...`,
+ * seconds per round) if the library has one, else the first; for experiments, the first.
+ */
+export function defaultScenario(names: string[], kind: 'round' | 'experiment'): string {
+  return (kind === 'round' ? names.find((n) => n.startsWith('demo')) : undefined) ?? names[0] ?? ''
+}
+
 /** Every message type any board sent in the round, in a stable order (the ledger's columns). */
 export function ledgerTypes(l: Ledger): string[] {
   const t = new Set<string>()
