@@ -159,6 +159,16 @@ describe('DiReDi views', () => {
     expect(w.get('[data-testid=chart-svg]').attributes('aria-pressed')).toBe('true')
   })
 
+  it('a one-round experiment is drawn as bars per method, not as lone points', async () => {
+    const one = experimentReport('e2')
+    one.perRound = one.perRound.filter((r) => r.round === 1)
+    f.stub('diredi.experimentReport', () => ({ ok: true, value: { ...one, rounds: 1 } }))
+    const w = await page('/diredi/experiments/e2')
+    const charts = w.get('[data-testid=experiment-charts]').findAll('[role=img]')
+    expect(charts).toHaveLength(1)
+    expect(charts[0].attributes('aria-label')).toBe('accuracy per method: none users 60.0%, V_p 85.0%; local users 90.0%, V_p 85.0%; oracle users 92.0%, V_p 85.0%; diredi users 88.0%, V_p 85.0%')
+  })
+
   it('the teachers page marks the current version from the console and restores an earlier one', async () => {
     const t = (id: string, i: number) => model(id, { name: `teacher-r${i}`, createdAt: `2026-01-0${i + 1}T00:00:00Z`, lineage: i ? { parentId: `t-${i}`, knowledge: [`round-${i}/b1`] } : {} })
     f.stub('datasets.list', () => ({ ok: true, value: [] }))
