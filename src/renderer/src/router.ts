@@ -14,6 +14,20 @@ export const routes: RouteRecordRaw[] = [
   { path: '/jobs', name: 'jobs', component: () => import('./views/JobsView.vue'), meta: { title: 'Jobs', nav: true } },
   { path: '/jobs/:id', name: 'job', component: () => import('./views/JobDetailView.vue'), props: true, meta: { title: 'Job' } },
   {
+    path: '/diredi',
+    name: 'diredi',
+    component: () => import('./views/diredi/DirediLayout.vue'),
+    redirect: '/diredi/rounds',
+    meta: { title: 'DiReDi', nav: true },
+    children: [
+      { path: 'rounds', name: 'rounds', component: () => import('./views/diredi/RoundsView.vue'), meta: { title: 'Rounds' } },
+      { path: 'rounds/:id', name: 'round', component: () => import('./views/diredi/RoundView.vue'), props: (r) => ({ id: String(r.params.id), tab: 'report' }), meta: { title: 'Round' } },
+      { path: 'rounds/:id/qa', name: 'round-qa', component: () => import('./views/diredi/RoundView.vue'), props: (r) => ({ id: String(r.params.id), tab: 'qa' }), meta: { title: 'Round QA' } },
+      { path: 'experiments', name: 'experiments', component: () => import('./views/diredi/ExperimentsView.vue'), meta: { title: 'Experiments' } },
+      { path: 'experiments/:id', name: 'experiment', component: () => import('./views/diredi/ExperimentView.vue'), props: true, meta: { title: 'Experiment' } }
+    ]
+  },
+  {
     path: '/models',
     name: 'models',
     component: () => import('./views/models/ModelsLayout.vue'),

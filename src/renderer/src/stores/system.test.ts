@@ -45,10 +45,13 @@ describe('system store', () => {
 
   it('the status view shows what the store holds', async () => {
     f.stub('system.status', () => ({ ok: true, value: status }))
+    // the status page also offers the demo round, on the library's scenarios
+    f.stub('diredi.scenarios', () => ({ ok: true, value: [] }))
     f.setState('open')
-    const w = mount(StatusView)
+    const w = mount(StatusView, { global: { stubs: { RouterLink: true } } })
     await new Promise((r) => setTimeout(r, 0))
     await w.vm.$nextTick()
+    expect(w.get('[data-testid=status-demo] [data-testid=no-scenarios]').text()).toContain('No scenarios in the library')
     expect(w.get('[data-testid=backend]').text()).toContain('wasm (2 workers)')
     expect(w.get('[data-testid=data-dir]').text()).toBe('/data/here')
     expect(w.text()).toContain('Not used: tensorflow: not installed')
