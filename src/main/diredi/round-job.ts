@@ -4,23 +4,10 @@ import type { ExperimentReport, ExperimentRequest, RoundRequest, RoundSummary } 
 import { runExperiment } from './experiment'
 import type { JobKind } from '../fleet/jobs'
 import { writeJsonAtomic } from '../store/atomic'
-import type { RoundDeps, RoundStart } from './round'
+import type { RoundStart } from './round'
+import { overridesOf, type RoundJobDeps } from './job-deps'
 import { runRound } from './round'
-import type { DirediRecords } from './records'
-import type { ScenarioLibrary } from './library'
 import { artifactFor, prepareBase, type Base } from './setup'
-import type { Settings } from './settings'
-
-export interface RoundJobDeps extends RoundDeps {
-  dataDir: string
-  records: DirediRecords
-  library: ScenarioLibrary
-}
-
-/** The API's tuning options as settings overrides. */
-export function overridesOf(p: { boardEpochs?: number; boardLr?: number; mu?: number; lambda?: number; beta?: number; gamma?: number }): Partial<Settings> {
-  return { boardEpochs: p.boardEpochs, boardLr: p.boardLr, mu: p.mu, lambda: p.lambda, beta: p.beta, gamma: p.gamma }
-}
 
 /** What a scenario's fleet runs now, kept between rounds (<dataDir>/diredi/labs/<key>.json). */
 interface LabState {
