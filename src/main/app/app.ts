@@ -64,7 +64,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const fleet = new FleetService(opts.dataDir, boards, directory, jobs, events, registry, opts.fleet)
   await fleet.load()
 
-  const diredi = new DirediService({ dataDir: opts.dataDir, registry, ml, jobs, boards, fleet, lab })
+  const diredi = new DirediService({ dataDir: opts.dataDir, registry, ml, jobs, boards, fleet, lab, directory })
 
   const services: Services = { dataDir: opts.dataDir, events, system, jobs, directory, registry, exporter, boards, fleet, ml, diredi }
   const router = new Router(buildHandlers(services))

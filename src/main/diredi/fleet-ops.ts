@@ -5,6 +5,7 @@ import { flashArtifact } from '../boards/flash'
 import { awaitAdaptation, readKnowledge, startAdaptation, type AdaptParams } from '../boards/knowledge'
 import { AppError } from '../app/errors'
 import type { FleetService } from '../fleet/service'
+import type { BoardDirectory } from '../fleet/directory'
 import type { JobService } from '../fleet/jobs'
 import type { RolloutSummary } from '../../shared/api/fleet-types'
 import type { PrivacyLedger } from './ledger'
@@ -24,11 +25,13 @@ export interface FleetDeps {
   fleet: FleetService
   jobs: JobService
   lab: VirtualLab
+  /** Boards the console has met, by id (where a board was last seen). */
+  directory: BoardDirectory
 }
 
 /** Plugs in (or finds) the scenario's virtual boards, opens their sessions and pairs them. */
 export async function openLabFleet(deps: FleetDeps, base: Base): Promise<LabFleet> {
-  const paths = await deps.lab.ensure(base.labName ?? base.scenario.name, base.key, base.part, { gateways: base.gateways })
+  const paths = base.onPorts ? await portsOf(deps, base) : await deps.lab.ensure(base.labName ?? base.scenario.name, base.key, base.part, { gateways: base.gateways })
   const sessions = new Map<string, BoardSession>()
   const keys = new Map<string, Uint8Array>()
   for (const [id, path] of paths) {
@@ -39,6 +42,28 @@ export async function openLabFleet(deps: FleetDeps, base: Base): Promise<LabFlee
     keys.set(id, (await deps.boards.keys.get(id)) as Uint8Array)
   }
   return { ids: [...paths.keys()], paths, sessions, keys }
+}
+
+/**
+ * The scenario's boards among the ports the console can open: those `diredi emulate --scenario` runs in
+ * their own processes (announced by board id), or boards the fleet has met on a port. Each board holds its
+ * own data; a board that is missing is named with what to do.
+ */
+async function portsOf(deps: FleetDeps, base: Base): Promise<Map<string, string>> {
+  const ports = await deps.boards.ports()
+  const out = new Map<string, string>()
+  const missing: string[] = []
+  for (const b of base.part.boards) {
+    const announced = ports.find((p) => p.source === 'emulator' && p.serialNumber === b.id)?.path
+    const known = deps.directory.list().find((r) => r.id === b.id)?.port ?? undefined
+    const path = announced ?? known
+    if (path) out.set(b.id, path)
+    else missing.push(b.id)
+  }
+  if (missing.length) {
+    throw new AppError('BOARD_DISCONNECTED', `scenario ${base.scenario.name}'s boards ${missing.join(', ')} are on no port this console knows; start them (diredi emulate --scenario FILE) or plug them in, or run the round on in-process boards (without --on-ports)`)
+  }
+  return out
 }
 
 /** Counts every message from the fleet's boards into the ledger until the returned function is called. */

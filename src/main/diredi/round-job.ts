@@ -43,7 +43,7 @@ export function roundJob(deps: RoundJobDeps): JobKind<RoundRequest, { rounds: Ro
       const { scenario, file } = await deps.library.load(p.scenario)
       const rounds = p.rounds ?? 1
       ctx.log(`scenario ${scenario.name} (${file}): ${scenario.boards.length} boards on ${scenario.dataset}`)
-      const base = await prepareBase(deps, scenario, file, { teacher: p.teacher, signal: ctx.signal, log: (l) => ctx.log(l), overrides: overridesOf(p) })
+      const base = { ...(await prepareBase(deps, scenario, file, { teacher: p.teacher, signal: ctx.signal, log: (l) => ctx.log(l), overrides: overridesOf(p) })), onPorts: p.onPorts }
       let start = await startOf(deps, base, p.teacher)
       const forms = new Map(scenario.boards.map((b) => [b.id, b.adapt ?? 'all']))
       const out: RoundSummary[] = []

@@ -4,6 +4,7 @@ import type { BoardService } from '../boards/service'
 import type { JobService } from '../fleet/jobs'
 import type { MlService } from '../ml/service'
 import type { FleetService } from '../fleet/service'
+import type { BoardDirectory } from '../fleet/directory'
 import type { VirtualLab } from './lab'
 import { experimentJob, roundJob } from './round-job'
 import { AppError } from '../app/errors'
@@ -23,6 +24,7 @@ export interface DirediDeps {
   fleet: FleetService
   /** The virtual boards rounds run on (their ports are routed to the app's board service). */
   lab: VirtualLab
+  directory: BoardDirectory
 }
 
 /**

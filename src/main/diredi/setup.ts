@@ -39,6 +39,8 @@ export interface Base {
   /** The lab the boards live in (default: the scenario's name) and whether they are all gateways (the experiment's tutor form). */
   labName?: string
   gateways?: boolean
+  /** Run on the boards found on the console's ports (board processes, USB) instead of in-process ones. */
+  onPorts?: boolean
 }
 
 export interface SetupDeps {

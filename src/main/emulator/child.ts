@@ -8,7 +8,8 @@ import { nodeClock } from '../boards/clock'
 import { startPtyPair, type PtyPair } from '../transport/pty'
 import { SerialOpener } from '../transport/serial'
 import type { BytePort } from '../transport/types'
-import { HeadBiasAdapter } from './bias-adapter'
+import { MlBoardAdapter } from '../diredi/board-adapter'
+import { MlPool } from '../ml/worker/pool'
 import { VirtualBoard } from './board'
 import { int8Runtime } from './int8-runtime'
 import { loadFlash, saveFlash } from './persist'
@@ -23,6 +24,8 @@ let port: BytePort | null = null
 let board: VirtualBoard | null = null
 let stopping = false
 let saving: Promise<void> = Promise.resolve()
+/** The board's own compute for adaptation (one worker, started on the first job only). */
+const pool = new MlPool(1)
 
 async function plugIn(): Promise<void> {
   pair = await startPtyPair(cfg.boardPath, cfg.consolePath)
@@ -47,6 +50,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return
   stopping = true
   board?.dispose()
+  await pool.dispose().catch(() => undefined)
   await saving.catch(() => undefined)
   await port?.close().catch(() => undefined)
   await pair?.stop()
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       runtime: int8Runtime,
       faults: cfg.faults,
       data: cfg.dataFile ? readPrivateData(cfg.dataFile) : undefined,
-      adapter: new HeadBiasAdapter(),
+      adapter: new MlBoardAdapter(pool),
       unplug: (ms) => void unplug(ms).catch((e: Error) => report({ type: 'error', message: e.message })),
       persist: (f) => {
         if (cfg.stateFile) saving = saving.then(() => saveFlash(cfg.stateFile as string, f)).catch((e: Error) => void report({ type: 'error', message: `cannot save flash: ${e.message}` }))

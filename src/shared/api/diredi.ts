@@ -160,7 +160,14 @@ const Tuning = {
 }
 
 export const RoundParams = z
-  .object({ scenario: ScenarioRef, teacher: Id.optional(), rounds: z.number().int().min(1).max(50).optional(), ...Tuning })
+  .object({
+    scenario: ScenarioRef,
+    teacher: Id.optional(),
+    rounds: z.number().int().min(1).max(50).optional(),
+    /** Use the scenario's boards found on the console's ports (`diredi emulate --scenario`, USB) instead of in-process ones. */
+    onPorts: z.boolean().optional(),
+    ...Tuning
+  })
   .strict()
 export const ExperimentParams = z
   .object({

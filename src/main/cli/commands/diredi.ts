@@ -34,9 +34,10 @@ export function registerDiredi(program: Command, ctx: CliContext): void {
       .requiredOption('--scenario <file>', 'scenario file, or the name of one in the library (diredi scenarios)')
       .option('--teacher <id>', 'start from this teacher (default: the current version of the scenario’s teacher line)')
       .option('--rounds <n>', 'rounds to run, each from where the last left the fleet', intOption('--rounds', 1, 50), 1)
-  ).action(async (o: TuningFlags & { scenario: string; teacher?: string; rounds: number }) => {
+      .option('--on-ports', 'run on the scenario’s boards on serial ports (diredi emulate --scenario, USB boards) instead of in-process ones')
+  ).action(async (o: TuningFlags & { scenario: string; teacher?: string; rounds: number; onPorts?: boolean }) => {
     await ctx.withApp(async (app) => {
-      const job = await followJob(app, ctx, await app.router.invoke('diredi.round', { scenario: o.scenario, teacher: o.teacher, rounds: o.rounds, ...tuned(o) }), { logs: true })
+      const job = await followJob(app, ctx, await app.router.invoke('diredi.round', { scenario: o.scenario, teacher: o.teacher, rounds: o.rounds, onPorts: o.onPorts, ...tuned(o) }), { logs: true })
       const rounds = (job.result as { rounds: RoundSummary[] }).rounds
       const reports: RoundReport[] = []
       for (const r of rounds) reports.push(await app.router.invoke('diredi.roundReport', { id: r.id }))

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { startEmulation } from '../../emulator/emulate'
 import { parseFaults } from '../../emulator/faults'
 import { readScenarioBoards } from '../../emulator/scenario'
+import { writeBoardDataFiles } from '../../diredi/board-files'
 import type { CliContext } from '../context'
 import { intOption } from '../options'
 
@@ -31,7 +32,7 @@ export function registerEmulate(program: Command, ctx: CliContext): void {
     .command('emulate')
     .description('run virtual boards, each a process on a socat pseudo-terminal pair; prints one JSON line per board and runs until stopped')
     .option('--boards <n>', 'number of boards (default 1, or as many as the scenario names)', intOption('--boards', 1, 256))
-    .option('--scenario <file>', 'a scenario file: board ids and settings (class, flash_kb, ram_kb, adaptation, baud, faults)')
+    .option('--scenario <file>', 'a scenario file: board ids and settings (class, flash_kb, ram_kb, adapt, baud, faults); a DiReDi scenario (with a dataset) also gives each board its private data')
     .option('--baud <b>', 'line rate the boards pace their bytes to (default 921600)', intOption('--baud', 300, 12_000_000), 921600)
     .option('--faults <spec>', 'e.g. ber=1e-4,drop=0.01,unplug=0.1,reboot=0,stall=0,trialUnplug=0,unplugMs=300,stallMs=1500,seed=1', faultsOption)
     .option('--no-pace', 'do not pace bytes to the baud rate')
@@ -47,6 +48,10 @@ export function registerEmulate(program: Command, ctx: CliContext): void {
         const { faults: _f, ...cfg } = b
         return cfg
       })
+      const stateDir = o.stateDir ?? join(ctx.dataDir(), 'emulators', 'state')
+      // A DiReDi scenario also gives each board its user's private data (the board keeps it to itself).
+      const files = o.scenario ? await writeBoardDataFiles(ctx.dataDir(), o.scenario, join(stateDir, 'private')) : null
+      if (files) ctx.note(`each board holds its user's private data from ${o.scenario} (${[...files.keys()].join(', ')})`)
       const emu = await startEmulation({
         boards: count,
         baud: o.baud,
@@ -54,7 +59,8 @@ export function registerEmulate(program: Command, ctx: CliContext): void {
         faults,
         perBoard,
         dir: o.dir,
-        stateDir: o.stateDir ?? join(ctx.dataDir(), 'emulators', 'state'),
+        stateDir,
+        dataFiles: perBoard.map((_, i) => { const id = scenario?.boards[i]?.boardId; return id ? files?.get(id) : undefined }),
         announceDir: join(ctx.dataDir(), 'emulators')
       })
       // One JSON line per board, always: scripts read the ports from here.
