@@ -33,6 +33,18 @@ describe('QA gate', () => {
     expect(r.reasons[0]).toMatch(/Student on V_p/)
   })
 
+  it('with a per-class limit, fails one guarded class that falls alone though the guarded classes together hold', () => {
+    // Class 0 falls 20 points while class 1 gains 20: the guarded classes together do not fall, (a) holds.
+    const vp = { ...input().vp, studentBefore: predWith([0, 2, 0]), studentAfter: predWith([2, 0, 0]) }
+    const loose = qaGate(input({ vp }))
+    expect(loose.passed).toBe(true)
+    expect(loose.checks.map((c) => c.id)).not.toContain('student_class')
+    const strict = qaGate(input({ vp, policy: { ...DEFAULT_QA_POLICY, maxClassDropPts: 10 } }))
+    expect(strict.passed).toBe(false)
+    expect(strict.checks.find((c) => c.id === 'student_class')).toMatchObject({ passed: false, measured: 20, limit: 10, detail: 'class 0 fell the most: 100.0% -> 80.0%' })
+    expect(qaGate(input({ vp, policy: { ...DEFAULT_QA_POLICY, maxClassDropPts: 20 } })).passed).toBe(true)
+  })
+
   it('ignores a drop on a class no user holds for the student check, but reports it as collateral regression', () => {
     const r = qaGate(input({ vp: { ...input().vp, studentAfter: predWith([1, 1, 5]) } }))
     expect(r.checks.find((c) => c.id === 'student_vp')?.passed).toBe(true)

@@ -56,6 +56,19 @@ export function qaGate(q: QaInput): QaReport {
     return { id, title, passed: drop <= lim + 1e-12, measured: round4(drop * 100), limit: q.policy.maxRegressionPts, detail: classes.length ? `${pct(a)} -> ${pct(b)} over classes [${classes}]` : none }
   }
   checks.push(regression('student_vp', 'Student on V_p, classes the users hold and did not relabel', guardedStudent, q.vp.studentBefore, q.vp.studentAfter, 'no guarded classes (users relabel every class they hold)'))
+  const sPer = { before: perClassAccuracy(q.vp.y, q.vp.studentBefore, q.classes), after: perClassAccuracy(q.vp.y, q.vp.studentAfter, q.classes) }
+  if (q.policy.maxClassDropPts !== null) {
+    const drops = guardedStudent.map((c) => ({ c, d: Number.isFinite(sPer.before[c]) ? (sPer.before[c] - sPer.after[c]) * 100 : 0 }))
+    const worst = drops.reduce((m, x) => (x.d > m.d ? x : m), { c: -1, d: 0 })
+    checks.push({
+      id: 'student_class',
+      title: 'Student on V_p, every guarded class on its own',
+      passed: worst.d <= q.policy.maxClassDropPts + 1e-9,
+      measured: round4(worst.d),
+      limit: q.policy.maxClassDropPts,
+      detail: worst.c < 0 ? 'no guarded class fell' : `class ${worst.c} fell the most: ${pct(sPer.before[worst.c])} -> ${pct(sPer.after[worst.c])}`
+    })
+  }
   checks.push(regression('teacher_vp', 'Teacher on V_p, classes nobody relabelled', guardedTeacher, q.vp.teacherBefore, q.vp.teacherAfter, 'no guarded classes'))
 
   const fallen = q.boards.filter((b) => b.after !== null && (b.before - b.after) * 100 > q.policy.boardTolerancePts + 1e-9)
@@ -78,7 +91,7 @@ export function qaGate(q: QaInput): QaReport {
     detail: `${pct(q.int8Agreement)} agreement`
   })
 
-  const sPer = { before: perClassAccuracy(q.vp.y, q.vp.studentBefore, q.classes), after: perClassAccuracy(q.vp.y, q.vp.studentAfter, q.classes) }
+
   const tPer = { before: perClassAccuracy(q.vp.y, q.vp.teacherBefore, q.classes), after: perClassAccuracy(q.vp.y, q.vp.teacherAfter, q.classes) }
   const maxClassDrop = Math.max(0, ...all.map((c) => (Number.isNaN(sPer.before[c]) ? 0 : (sPer.before[c] - sPer.after[c]) * 100)))
   const everything = new Set(all)

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import type { InboxRecord, RoundBoard, RoundReport } from '../../shared/api/diredi'
-import { DEFAULT_QA_POLICY } from '../../shared/diredi/qa'
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
 import type { SpecModel } from '../../shared/model/spec'
 import type { SignedKnowledge } from '../../shared/wire/knowledge'
@@ -280,7 +279,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
       relabelledClasses: relabelled,
       int8Agreement: candidateArtifact.agreement,
       boards: fleet.ids.map((b) => ({ boardId: b, before: before.get(b) ?? 0, after: trial.get(b) ?? null })),
-      policy: DEFAULT_QA_POLICY
+      policy: st.qa
     })
     ctx.progress(0.92)
     const accPresumedCand = await accuracy(pool, candidateModel, vp)

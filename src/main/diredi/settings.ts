@@ -1,4 +1,5 @@
 import type { Scenario } from '../../shared/diredi/scenario'
+import { DEFAULT_QA_POLICY, type QaPolicy } from '../../shared/diredi/qa'
 
 /** Everything a round and an experiment are tuned by (DIREDI.md steps 1, 3, 5, 6), resolved once. */
 export interface Settings {
@@ -21,6 +22,8 @@ export interface Settings {
   redistilMu: number
   /** Tutor form: the share of the tutors' delta added to the teacher. */
   tutorScale: number
+  /** The QA gate's policy for this scenario. */
+  qa: QaPolicy
 }
 
 export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
@@ -43,7 +46,8 @@ export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
     gamma: t.gamma ?? 0.8,
     redistilEpochs: t.redistil_epochs ?? m.student_epochs ?? 15,
     redistilMu: t.redistil_mu ?? t.mu ?? 0.01,
-    tutorScale: t.tutor_scale ?? 0.25
+    tutorScale: t.tutor_scale ?? 0.25,
+    qa: { ...DEFAULT_QA_POLICY, maxRegressionPts: t.max_regression_pts ?? DEFAULT_QA_POLICY.maxRegressionPts, maxClassDropPts: t.max_class_drop_pts ?? null }
   }
   const clean = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Settings>
   return { ...def, ...clean }

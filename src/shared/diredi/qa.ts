@@ -9,12 +9,17 @@ export interface QaPolicy {
   minInt8Agreement: number
   /** How far, in points, a board's accuracy on its own test data may fall. Default 0: it may not fall. */
   boardTolerancePts: number
+  /**
+   * Optional, stricter than DIREDI.md's (a): the largest drop, in points, of any single guarded class of
+   * the student on V_p (null: not checked; (a) guards the guarded classes together).
+   */
+  maxClassDropPts: number | null
 }
 
-export const DEFAULT_QA_POLICY: QaPolicy = { maxRegressionPts: 3, minInt8Agreement: 0.99, boardTolerancePts: 0 }
+export const DEFAULT_QA_POLICY: QaPolicy = { maxRegressionPts: 3, minInt8Agreement: 0.99, boardTolerancePts: 0, maxClassDropPts: null }
 
 export interface QaCheck {
-  id: 'student_vp' | 'teacher_vp' | 'boards' | 'int8_agreement'
+  id: 'student_vp' | 'student_class' | 'teacher_vp' | 'boards' | 'int8_agreement'
   title: string
   passed: boolean
   /** The measured figure and the limit, for the report. */

@@ -86,7 +86,10 @@ export const Tuning = z
     redistil_epochs: z.number().int().min(1).max(200).optional(),
     redistil_mu: z.number().min(0).max(1e6).optional(),
     /** Tutor form: the share of the tutors' delta the console adds to the teacher (lambda of that form). */
-    tutor_scale: z.number().min(0).max(10).optional()
+    tutor_scale: z.number().min(0).max(10).optional(),
+    /** QA policy (DIREDI.md step 7): points the guarded V_p accuracy may fall (default 3), and an optional per-class limit. */
+    max_regression_pts: z.number().min(0).max(100).optional(),
+    max_class_drop_pts: z.number().min(0).max(100).optional()
   })
   .strict()
 
