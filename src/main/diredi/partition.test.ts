@@ -111,6 +111,14 @@ describe('partition', () => {
     expect(() => partition(parseScenario({ ...base, boards: [{ id: 'x', samples: 5, test_samples: 5, prior: { classes: [12] } }] }), ds)).toThrow(/prior.classes.0: class 12 is out of range/)
     expect(() => partition(parseScenario({ ...base, boards: [{ id: 'x', samples: 5, test_samples: 5, covariate: { rotate_deg: 10 } }] }), dataset(100, 10, 10, [16]))).toThrow(/needs image data/)
   })
+
+  it('refuses a prior whose stated mix the data cannot give, instead of drawing another mix', () => {
+    // 90% of (class 0's whole pool + 10) cannot be class 0: the mix is refused with the numbers.
+    const pool0 = ds.train.y.filter((c) => c === 0).length
+    expect(() => partition(parseScenario({ ...base, boards: [{ id: 'x', samples: pool0, test_samples: 10, prior: { classes: [0, 1], weights: [0.9, 0.1] } }] }), ds)).toThrow(
+      /boards\.0 \(x\)\.samples: its prior asks for about \d+ samples of class 0 \(weight 0\.9 of \d+\), but only \d+ are left/
+    )
+  })
 })
 
 describe('covariate transforms', () => {

@@ -67,6 +67,15 @@ export function partition(scenario: Scenario, ds: LoadedDataset): Partition {
     const total = b.samples + b.test_samples
     const allowed = b.prior ? b.prior.classes : Array.from({ length: classes }, (_, c) => c)
     const weights = b.prior?.weights ?? allowed.map((c) => byClass[c].length - next[c])
+    if (b.prior?.weights) {
+      // A stated mix must be met: a class that runs out would silently change the user's prior.
+      const sum = b.prior.weights.reduce((x, y) => x + y, 0)
+      b.prior.classes.forEach((c, j) => {
+        const want = Math.round((total * b.prior!.weights![j]) / sum)
+        const left = byClass[c].length - next[c]
+        if (want > left) fail(`${where}.samples`, `its prior asks for about ${want} samples of class ${c} (weight ${b.prior!.weights![j]} of ${total}), but only ${left} are left after the presumed data and earlier boards; ask for fewer samples or lower presumed.fraction`)
+      })
+    }
     const picked: number[] = []
     for (let k = 0; k < total; k++) {
       const c = drawClass(allowed, weights, (c) => byClass[c].length - next[c] > 0, brng)

@@ -11,6 +11,7 @@ import { AppError } from '../app/errors'
 import type { Registry } from '../store/types'
 import { experimentChartSvg } from './chart'
 import { ScenarioLibrary } from './library'
+import { partition } from './partition'
 import { qaReportHtml } from './qa-html'
 import { DirediRecords } from './records'
 import { TeacherLines } from './teachers'
@@ -54,14 +55,20 @@ export class DirediService {
     return this.library.list()
   }
 
+  /** A scenario that its dataset cannot satisfy is refused here, before a job starts, naming the field. */
+  private async check(ref: string): Promise<void> {
+    const { scenario } = await this.library.load(ref)
+    partition(scenario, await this.deps.registry.datasets.load(scenario.dataset))
+  }
+
   async startRound(p: RoundRequest): Promise<JobInfo> {
-    await this.library.load(p.scenario)
+    await this.check(p.scenario)
     if (p.teacher) await this.teachers.lineOf(p.teacher)
     return this.deps.jobs.start('diredi.round', p)
   }
 
   async startExperiment(p: ExperimentRequest): Promise<JobInfo> {
-    await this.library.load(p.scenario)
+    await this.check(p.scenario)
     return this.deps.jobs.start('diredi.experiment', p)
   }
 
