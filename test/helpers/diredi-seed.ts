@@ -72,7 +72,7 @@ function ledger(roundId: string): Ledger {
 function round(id: string, n: number, teachers: { before: string; after: string }, q: QaReport, startedAt: string): RoundReport {
   const passed = q.passed
   return {
-    id, scenario: 'prior-3', round: n, jobId: null, startedAt, endedAt: startedAt, seconds: 42.5,
+    id, scenario: 'prior-3', round: n, jobId: null, startedAt, endedAt: startedAt, seconds: 42.5, privacy: null,
     outcome: passed ? 'rolled-out' : 'qa-failed',
     summary: passed ? '2 boards sent knowledge, 1 message refused; the candidate passed QA and was rolled out to 2 boards' : `the candidate failed QA: ${q.reasons.join('; ')}`,
     teacherBefore: teachers.before, teacherAfter: teachers.after, studentBefore: 's-base', candidate: q.candidateId, artifact: passed ? 'a-0123456789ab' : null,

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../app/app'
 import type { RoundReport, RoundSummary } from '../../shared/api/diredi'
+import { privacyOf } from './round'
 
 /**
  * A round whose knowledge fails validation changes nothing (DIREDI.md step 4): the console's key for a
@@ -13,8 +14,8 @@ import type { RoundReport, RoundSummary } from '../../shared/api/diredi'
 let dir: string
 let app: App
 
-const round = async (): Promise<RoundReport> => {
-  const job = await app.router.invoke('diredi.round', { scenario: 'demo-tiny' })
+const round = async (scenario = 'demo-tiny'): Promise<RoundReport> => {
+  const job = await app.router.invoke('diredi.round', { scenario })
   const done = await app.services.jobs.wait(job.id)
   expect(done.state, JSON.stringify(done.error)).toBe('succeeded')
   return app.router.invoke('diredi.roundReport', { id: (done.result as { rounds: RoundSummary[] }).rounds[0].id })
@@ -58,4 +59,23 @@ describe('a round with refused knowledge', () => {
     const listed = (await app.router.invoke('diredi.rounds', {})).find((r) => r.id === second.id)
     expect(listed).toMatchObject({ outcome: 'no-knowledge', accepted: 0, rejected: 2, qaPassed: null })
   }, 300_000)
+})
+
+describe("the boards' optional privacy step", () => {
+  it('clips every delta to C on the board and reports the Gaussian mechanism', async () => {
+    const demo = JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'demo-tiny.json'), 'utf8')) as { name: string; tuning: Record<string, number> }
+    const file = join(dir, 'clipped.json')
+    writeFileSync(file, JSON.stringify({ ...demo, name: 'demo-clipped', tuning: { ...demo.tuning, clip: 0.05, sigma: 0 } }))
+    const r = await round(file)
+    expect(r.inbox.filter((i) => i.accepted)).toHaveLength(2)
+    for (const i of r.inbox) expect(i.deltaNorm as number).toBeLessThanOrEqual(0.05 * (1 + 1e-5))
+    expect(r.privacy).toEqual({ clip: 0.05, sigma: 0, delta: 1e-5, epsilon: null })
+  }, 300_000)
+
+  it('states epsilon only where the Gaussian bound holds', () => {
+    expect(privacyOf(0, 1)).toBeNull()
+    expect(privacyOf(1, 0.5)?.epsilon).toBeNull()
+    const p = privacyOf(1, 10)
+    expect(p?.epsilon).toBeCloseTo(Math.sqrt(2 * Math.log(1.25 / 1e-5)) / 10, 10)
+  })
 })

@@ -124,7 +124,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
         ctx.log(`${bid}: adapting (${form}, ${st.boardEpochs} epochs, lr ${lr}, mu ${mode.mu ?? st.mu})`)
         const { blob, nonce } = await requestKnowledge(
           fleet, bid, new Uint8Array(baseHash),
-          { layers: form, epochs: st.boardEpochs, lr, mu: mode.mu ?? st.mu, seed: scenario.seed + mode.number },
+          { layers: form, epochs: st.boardEpochs, lr, mu: mode.mu ?? st.mu, clip: st.clip, sigma: st.sigma, seed: scenario.seed + mode.number },
           (e, n) => ctx.progress(0.08 + (0.4 * (done + e / n)) / fleet.ids.length)
         )
         const v = inbox.submit(blob, { boardId: bid, nonce })
@@ -156,10 +156,10 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     const tutorK = accepted.filter((k) => k.body.layers === 'tutor')
     const adapted = new Map(studentK.map((k) => [k.body.boardId, { spec: sr.spec, weights: addDelta(sr.weights, deltaOf(k)) }]))
     const knowledgeBytes = accepted.reduce((a, k) => a + (rows.get(k.body.boardId)?.knowledgeBytes ?? 0), 0)
-    const finish = async (r: Omit<RoundReport, 'id' | 'scenario' | 'round' | 'jobId' | 'startedAt' | 'endedAt' | 'seconds' | 'boards' | 'inbox' | 'ledger'>, next: RoundStart, candidate: ModelRef | null, candidateArtifact: ArtifactRef | null): Promise<RoundOutput> => {
+    const finish = async (r: Omit<RoundReport, 'id' | 'scenario' | 'round' | 'jobId' | 'startedAt' | 'endedAt' | 'seconds' | 'boards' | 'inbox' | 'ledger' | 'privacy'>, next: RoundStart, candidate: ModelRef | null, candidateArtifact: ArtifactRef | null): Promise<RoundOutput> => {
       const report: RoundReport = {
         id, scenario: scenario.name, round: mode.number, jobId: ctx.jobId, startedAt, endedAt: new Date().toISOString(), seconds: +((performance.now() - t0) / 1000).toFixed(1),
-        boards: [...rows.values()], inbox: inboxRecords, ledger: ledger.snapshot(), ...r
+        boards: [...rows.values()], inbox: inboxRecords, ledger: ledger.snapshot(), privacy: privacyOf(st.clip, st.sigma), ...r
       }
       return { report, next, candidate, candidateArtifact, adapted, knowledgeBytes }
     }
@@ -314,6 +314,15 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
   } finally {
     stopListening()
   }
+}
+
+/** The (epsilon, delta) of one round's Gaussian mechanism on a clipped delta; null when clipping is off. */
+export function privacyOf(clip: number, sigma: number): RoundReport['privacy'] {
+  if (!(clip > 0)) return null
+  const delta = 1e-5
+  const c = Math.sqrt(2 * Math.log(1.25 / delta))
+  // The classic bound holds for epsilon <= 1 (sigma >= c); below that no epsilon is claimed.
+  return { clip, sigma, delta, epsilon: sigma >= c ? c / sigma : null }
 }
 
 /**

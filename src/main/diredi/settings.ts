@@ -24,6 +24,9 @@ export interface Settings {
   tutorScale: number
   /** The QA gate's policy for this scenario. */
   qa: QaPolicy
+  /** Board-side clipping and noise (0: off). */
+  clip: number
+  sigma: number
 }
 
 export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
@@ -47,6 +50,8 @@ export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
     redistilEpochs: t.redistil_epochs ?? m.student_epochs ?? 15,
     redistilMu: t.redistil_mu ?? t.mu ?? 0.01,
     tutorScale: t.tutor_scale ?? 0.25,
+    clip: t.clip ?? 0,
+    sigma: t.sigma ?? 0,
     qa: { ...DEFAULT_QA_POLICY, maxRegressionPts: t.max_regression_pts ?? DEFAULT_QA_POLICY.maxRegressionPts, maxClassDropPts: t.max_class_drop_pts ?? null }
   }
   const clean = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Settings>

@@ -85,6 +85,12 @@ export interface RoundReport {
   ledger: Ledger
   qa: QaReport | null
   rollout: { boards: number; succeeded: number; failed: number } | null
+  /**
+   * The boards' optional privacy step (DIREDI.md step 3): clip C, noise multiplier sigma, and the
+   * (epsilon, delta) of one round's release by the Gaussian mechanism, epsilon = sqrt(2 ln(1.25/delta)) / sigma
+   * (valid for sigma >= sqrt(2 ln(1.25/delta)), i.e. epsilon <= 1); rounds compose (epsilons add). Null when off.
+   */
+  privacy: { clip: number; sigma: number; epsilon: number | null; delta: number } | null
   /** Users' accuracy (mean over boards, measured by the boards) and V_p accuracy of the student in service after the round. */
   metrics: { accUserBefore: number; accUserAfter: number; accPresumedBefore: number; accPresumedAfter: number; maxClassDropPts: number }
 }

@@ -13,6 +13,7 @@ export function roundText(r: RoundReport): string {
     `  inbox: ${r.inbox.filter((i) => i.accepted).length} accepted, ${r.inbox.filter((i) => !i.accepted).length} refused${r.inbox.filter((i) => !i.accepted).map((i) => `\n    refused ${i.boardId ?? '?'}: ${i.code} ${i.reason}`).join('')}`,
     `  privacy ledger: ${r.ledger.totals.bytes} bytes from the boards (${r.ledger.totals.knowledgeBytes} of knowledge) against ${r.ledger.totals.privateDataBytes} bytes of private data; raw samples uploaded: ${r.ledger.totals.rawSamplesUploaded}`
   ]
+  if (r.privacy) lines.push(`  board privacy: deltas clipped to ${r.privacy.clip}, Gaussian noise sigma ${r.privacy.sigma}: ${r.privacy.epsilon === null ? 'no epsilon claimed (sigma below the Gaussian bound)' : `epsilon ${r.privacy.epsilon.toFixed(3)} per round`} at delta ${r.privacy.delta}`)
   if (r.qa) {
     lines.push(`  QA ${r.qa.passed ? 'PASSED' : 'FAILED'}:`)
     for (const c of r.qa.checks) lines.push(`    ${c.passed ? 'ok  ' : 'FAIL'} ${c.title}: ${c.detail} (measured ${c.measured}, limit ${c.limit})`)

@@ -21,7 +21,7 @@ export const qaReport = (over: Partial<QaReport> = {}): QaReport => ({
 export const roundReport = (id: string, over: Partial<RoundReport> = {}): RoundReport => ({
   id, scenario: 'prior-3', round: 1, jobId: 'job-1', startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:01:00Z', seconds: 60,
   outcome: 'rolled-out', summary: 'knowledge from 2 boards; candidate passed QA and went to 2 boards',
-  teacherBefore: 't-1', teacherAfter: 't-2', studentBefore: 's-base', candidate: 's-cand', artifact: 'a-1',
+  teacherBefore: 't-1', teacherAfter: 't-2', studentBefore: 's-base', candidate: 's-cand', artifact: 'a-1', privacy: null,
   boards: [
     { boardId: 'b1', adapt: 'head', nTrain: 600, nTest: 400, accBefore: 0.7, accAdapted: 0.93, accCandidate: 0.9, knowledgeBytes: 1400, error: null },
     { boardId: 'b2', adapt: 'all', nTrain: 600, nTest: 400, accBefore: 0.6, accAdapted: null, accCandidate: null, knowledgeBytes: 0, error: 'adaptation failed: out of memory' }
