@@ -268,7 +268,8 @@ export class BoardSession extends Emitter<SessionEvents> {
     this.setState('handshaking')
     this.extra.handshakes++
     let session = randomInt(1, 0xffffffff)
-    if ((session & 0xff) === 0) session |= 1
+    // (bitwise operators work on signed 32 bits: >>> 0 keeps a session id over 2^31 unsigned)
+    if ((session & 0xff) === 0) session = (session | 1) >>> 0
     this.helloSession = session
     this.link.reset(0, PROTOCOL_MAX)
     const payload = encodePayload('HELLO', { session, minVersion: PROTOCOL_MIN, maxVersion: PROTOCOL_MAX })
