@@ -5,7 +5,7 @@ import { runExperiment } from './experiment'
 import type { JobKind } from '../fleet/jobs'
 import { writeJsonAtomic } from '../store/atomic'
 import type { RoundStart } from './round'
-import { overridesOf, type RoundJobDeps } from './job-deps'
+import { overridesOf, withEta, type RoundJobDeps } from './job-deps'
 import { runRound } from './round'
 import { artifactFor, prepareBase, type Base } from './setup'
 
@@ -47,12 +47,13 @@ export function roundJob(deps: RoundJobDeps): JobKind<RoundRequest, { rounds: Ro
       let start = await startOf(deps, base, p.teacher)
       const forms = new Map(scenario.boards.map((b) => [b.id, b.adapt ?? 'all']))
       const out: RoundSummary[] = []
+      const progress = withEta((f, m, eta) => ctx.progress(f, m, eta))
       for (let r = 1; r <= rounds; r++) {
         const res = await runRound(deps, base, start, { form: (b) => forms.get(b) ?? 'all', teacherStep: true, rollOut: true, number: r }, {
           signal: ctx.signal,
           jobId: ctx.id,
           log: (l) => ctx.log(l),
-          progress: (f, m) => ctx.progress((r - 1 + f) / rounds, { round: r, ...m })
+          progress: (f, m) => progress((r - 1 + f) / rounds, { round: r, ...m })
         })
         await deps.records.putRound(res.report)
         start = res.next
@@ -74,7 +75,7 @@ export function experimentJob(deps: RoundJobDeps): JobKind<ExperimentRequest, { 
     kind: 'diredi.experiment',
     title: (p) => `DiReDi experiment on ${p.scenario}${p.rounds && p.rounds > 1 ? ` (${p.rounds} rounds)` : ''}`,
     async run(ctx, p) {
-      const r = await runExperiment(deps, p, { signal: ctx.signal, jobId: ctx.id, log: (l) => ctx.log(l), progress: (f, m) => ctx.progress(f, m) })
+      const r = await runExperiment(deps, p, { signal: ctx.signal, jobId: ctx.id, log: (l) => ctx.log(l), progress: withEta((f, m, eta) => ctx.progress(f, m, eta)) })
       return { id: r.id, yardstick: r.yardstick }
     }
   }
