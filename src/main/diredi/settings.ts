@@ -52,7 +52,7 @@ export function resolveSettings(s: Scenario, o: Partial<Settings>): Settings {
     tutorScale: t.tutor_scale ?? 0.25,
     clip: t.clip ?? 0,
     sigma: t.sigma ?? 0,
-    qa: { ...DEFAULT_QA_POLICY, maxRegressionPts: t.max_regression_pts ?? DEFAULT_QA_POLICY.maxRegressionPts, maxClassDropPts: t.max_class_drop_pts ?? null }
+    qa: { ...DEFAULT_QA_POLICY, maxRegressionPts: t.max_regression_pts ?? DEFAULT_QA_POLICY.maxRegressionPts, maxClassDropPts: t.max_class_drop_pts ?? null, boardTolerancePts: t.board_tolerance_pts ?? DEFAULT_QA_POLICY.boardTolerancePts }
   }
   const clean = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Settings>
   return { ...def, ...clean }

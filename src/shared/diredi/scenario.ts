@@ -90,6 +90,8 @@ export const Tuning = z
     /** QA policy (DIREDI.md step 7): points the guarded V_p accuracy may fall (default 3), and an optional per-class limit. */
     max_regression_pts: z.number().min(0).max(100).optional(),
     max_class_drop_pts: z.number().min(0).max(100).optional(),
+    /** Points a board's accuracy on its own test data may fall in QA check (b) (default 0: it may not fall). */
+    board_tolerance_pts: z.number().min(0).max(100).optional(),
     /** Optional privacy on the boards (DIREDI.md step 3): clip the delta's L2 norm to `clip` and add Gaussian noise of std sigma * clip. */
     clip: z.number().positive().max(1e6).optional(),
     sigma: z.number().min(0).max(1e3).optional()
