@@ -8,7 +8,8 @@ import { join } from 'node:path'
  */
 export interface ConsoleInfo {
   pid: number
-  kind: 'serve' | 'cli'
+  /** serve: the web host (reachable over its API); electron: the desktop window (not reachable from a CLI); cli: a one-shot command. */
+  kind: 'serve' | 'cli' | 'electron'
   /** What runs, for messages ("diredi serve", "diredi rollout"). */
   command: string
   startedAt: string

@@ -3,7 +3,7 @@ import type { RolloutView } from '../../../shared/api/fleet'
 import type { BoardRecord, BoardTelemetry } from '../../../shared/api/fleet-types'
 import type { App } from '../../app/app'
 import { AppError } from '../../app/errors'
-import { acquireConsole, runningConsole } from '../../fleet/console-lock'
+import { acquireConsole, runningConsole, type ConsoleInfo } from '../../fleet/console-lock'
 import { RemoteConsole } from '../../fleet/remote-console'
 import { startAndFollow, type ConsoleApi } from '../../fleet/rollout-follow'
 import type { CliContext } from '../context'
@@ -24,12 +24,20 @@ function localApi(app: App): ConsoleApi {
   }
 }
 
+/** The data directory is held by a process this command cannot submit to. */
+function busy(h: ConsoleInfo): AppError {
+  return h.kind === 'electron'
+    ? new AppError('BUSY', `the desktop console (pid ${h.pid}) holds this data directory and its boards; do this from its window, or close it first`)
+    : new AppError('BUSY', `${h.command} (pid ${h.pid}) is using the boards of this data directory; wait for it to end, then run the command again`)
+}
+
 /**
  * Runs `fn` against the console that serves this data directory when there is one (its records are the
  * live ones, and it would overwrite what another process wrote), else against this process's own app.
  */
 async function withConsole<T>(ctx: CliContext, fn: (api: ConsoleApi) => Promise<T>): Promise<T> {
   const h = await runningConsole(ctx.dataDir())
+  if (h?.kind === 'electron') throw busy(h)
   if (h?.kind !== 'serve') return ctx.withApp((app) => fn(localApi(app)))
   const rc = await RemoteConsole.connect(h)
   try {
@@ -65,7 +73,7 @@ async function rollout(ctx: CliContext, o: RolloutFlags): Promise<RolloutView> {
   const got = await acquireConsole(ctx.dataDir(), { kind: 'cli', command: 'diredi rollout' })
   if ('holder' in got) {
     const h = got.holder
-    if (h.kind !== 'serve') throw new AppError('BUSY', `${h.command} (pid ${h.pid}) is using the boards of this data directory; wait for it to end, then run the rollout again`)
+    if (h.kind !== 'serve') throw busy(h)
     const rc = await RemoteConsole.connect(h)
     try {
       ctx.note(`submitting to the console that serves this data directory (${h.command}, pid ${h.pid}, ${h.url?.replace(/#.*/, '')})`)

@@ -3,11 +3,12 @@
  * Started by `npm start` when Electron's binary is installed (scripts/start.mjs falls back to the web
  * host otherwise).
  */
-import { app as electronApp, BrowserWindow, ipcMain, session } from 'electron'
+import { app as electronApp, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { join } from 'node:path'
 import { createApp, type App } from '../../app/app'
 import { resolveDataDir } from '../../app/config'
 import { packageRoot } from '../../app/entries'
+import { acquireConsole, type ConsoleLock } from '../../fleet/console-lock'
 import { makeSenderCheck, serveIpc } from './ipc'
 import { ELECTRON_CSP, isNavigationAllowed, windowOptions } from './window'
 
@@ -15,11 +16,22 @@ const devUrl = process.env.ELECTRON_RENDERER_URL
 const origins = devUrl ? [new URL(devUrl).origin] : ['file://']
 
 let core: App | null = null
+let lock: ConsoleLock | null = null
 let win: BrowserWindow | null = null
 
 async function boot(): Promise<void> {
   await electronApp.whenReady()
-  core = await createApp({ dataDir: resolveDataDir(), host: 'electron' })
+  // One console per data directory (as `diredi serve`): it owns the ports and the rollout queue.
+  const dataDir = resolveDataDir()
+  const got = await acquireConsole(dataDir, { kind: 'electron', command: 'the desktop console' })
+  if ('holder' in got) {
+    const h = got.holder
+    dialog.showErrorBox('DiReDi console', `${h.command} (pid ${h.pid}) already uses ${dataDir}${h.url ? `; it serves it at ${h.url.replace(/#.*/, '')}` : ''}. Use that one, or stop it first.`)
+    electronApp.exit(1)
+    return
+  }
+  lock = got.lock
+  core = await createApp({ dataDir, host: 'electron' })
 
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] } })
@@ -50,10 +62,14 @@ electronApp.on('before-quit', (e) => {
   if (quitting || !core) return
   e.preventDefault()
   quitting = true
-  void core.dispose().finally(() => electronApp.quit())
+  void core
+    .dispose()
+    .then(() => lock?.release())
+    .finally(() => electronApp.quit())
 })
 
-boot().catch((e: unknown) => {
+boot().catch(async (e: unknown) => {
   console.error('the console failed to start:', e)
+  await lock?.release().catch(() => undefined)
   electronApp.exit(1)
 })
