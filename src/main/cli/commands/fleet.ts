@@ -25,10 +25,10 @@ function localApi(app: App): ConsoleApi {
 }
 
 /** The data directory is held by a process this command cannot submit to. */
-function busy(h: ConsoleInfo): AppError {
+function busy(h: ConsoleInfo, what = 'command'): AppError {
   return h.kind === 'electron'
     ? new AppError('BUSY', `the desktop console (pid ${h.pid}) holds this data directory and its boards; do this from its window, or close it first`)
-    : new AppError('BUSY', `${h.command} (pid ${h.pid}) is using the boards of this data directory; wait for it to end, then run the command again`)
+    : new AppError('BUSY', `${h.command} (pid ${h.pid}) is using the boards of this data directory; wait for it to end, then run the ${what} again`)
 }
 
 /**
@@ -73,7 +73,7 @@ async function rollout(ctx: CliContext, o: RolloutFlags): Promise<RolloutView> {
   const got = await acquireConsole(ctx.dataDir(), { kind: 'cli', command: 'diredi rollout' })
   if ('holder' in got) {
     const h = got.holder
-    if (h.kind !== 'serve') throw busy(h)
+    if (h.kind !== 'serve') throw busy(h, 'rollout')
     const rc = await RemoteConsole.connect(h)
     try {
       ctx.note(`submitting to the console that serves this data directory (${h.command}, pid ${h.pid}, ${h.url?.replace(/#.*/, '')})`)
