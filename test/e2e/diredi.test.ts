@@ -120,7 +120,9 @@ describe('DiReDi area', () => {
     await page.getByTestId('nav-diredi').click()
     await page.getByTestId('tab-experiments').click()
     await page.getByTestId('experiments-table').waitFor()
-    expect(await page.getByTestId('experiment-scenario').inputValue()).toBe('prior-3')
+    // The scenario list loads on its own request: wait for it rather than read the select too early.
+    await page.getByTestId('experiment-scenario').locator('option', { hasText: 'prior-3' }).waitFor({ state: 'attached' })
+    await expect.poll(() => page.getByTestId('experiment-scenario').inputValue()).toBe('prior-3')
     expect(await page.getByTestId('experiments-table').locator('tbody tr').first().textContent()).toContain('met (85% of the best reference gain)')
     await page.screenshot({ path: screenshotPath('diredi-experiments.png'), fullPage: true })
     await page.getByRole('link', { name: 'exp-prior-3-0001' }).click()
