@@ -36,7 +36,7 @@ describe('demo round', () => {
     await page.goto(server.url)
     const demo = page.getByTestId('status-demo')
     await demo.getByTestId('round-scenario').locator('option[value=demo-tiny]').waitFor({ state: 'attached' })
-    expect(await demo.getByTestId('round-scenario').inputValue()).toBe('demo-tiny')
+    await expect.poll(() => demo.getByTestId('round-scenario').inputValue()).toBe('demo-tiny')
     await demo.getByTestId('round-start').click()
 
     // the page moves to the QA report of the round the job made (no timing asserted: a generous wait)

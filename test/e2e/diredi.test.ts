@@ -50,7 +50,7 @@ describe('DiReDi area', () => {
     await demo.getByTestId('round-scenario').locator('option', { hasText: 'prior-3' }).waitFor({ state: 'attached' })
     // the data dir's scenario is listed first; the demo starts on the shipped one made for demonstrations
     expect(await demo.getByTestId('round-scenario').locator('option').first().textContent()).toBe('prior-3 (mnist, 3 boards, prior)')
-    expect(await demo.getByTestId('round-scenario').inputValue()).toBe('demo-tiny')
+    await expect.poll(() => demo.getByTestId('round-scenario').inputValue()).toBe('demo-tiny')
     expect(await demo.getByTestId('round-start').isEnabled()).toBe(true)
     await page.screenshot({ path: screenshotPath('status-demo.png'), fullPage: true })
 
