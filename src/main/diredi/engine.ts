@@ -3,7 +3,7 @@ import { hyperFrom } from '../ml/defaults'
 import { fit } from '../ml/fit'
 import { paramLayout } from '../ml/model/layout'
 import { predictLogits } from '../ml/predict'
-import { argmaxRows } from '../ml/quantize/evaluate'
+import { predictLabels } from '../ml/evaluate'
 import type { Samples } from '../ml/train/data'
 import type { MlPool } from '../ml/worker/pool'
 
@@ -75,19 +75,30 @@ export function adaptedNames(spec: ModelSpec, layers: 'head' | 'all'): string[] 
   return slots.filter((s) => s.name.split('/')[0] === head).map((s) => s.name)
 }
 
+/** Every weight tensor's shape by name (`${layer}/kernel|bias`): what knowledge about a model must match. */
+export function weightShapes(spec: ModelSpec): Map<string, number[]> {
+  return new Map(paramLayout(spec).slots.map((s) => [s.name, s.shape]))
+}
+
+export const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
+
+/** Share of predictions equal to the labels. */
+export function shareRight(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  let ok = 0
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++
+  return y.length ? ok / y.length : 0
+}
+
 export function logits(pool: MlPool, model: SpecModel, data: { x: Float32Array; n: number }): Promise<Float32Array> {
   return pool.exclusive(() => predictLogits(pool, model, data.x, data.n))
 }
 
-export async function labels(pool: MlPool, model: SpecModel, data: { x: Float32Array; n: number }): Promise<Int32Array> {
-  return argmaxRows(await logits(pool, model, data), model.spec.classes)
+export function labels(pool: MlPool, model: SpecModel, data: { x: Float32Array; n: number }): Promise<Int32Array> {
+  return pool.exclusive(() => predictLabels(pool, model, data))
 }
 
 export async function accuracy(pool: MlPool, model: SpecModel, data: Samples): Promise<number> {
-  const p = await labels(pool, model, data)
-  let ok = 0
-  for (let i = 0; i < data.n; i++) if (p[i] === data.y[i]) ok++
-  return data.n ? ok / data.n : 0
+  return shareRight(await labels(pool, model, data), data.y)
 }
 
 /** theta + scale * delta for the named tensors (others unchanged); a new weight set. */

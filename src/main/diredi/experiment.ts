@@ -5,14 +5,13 @@ import { METHODS, type ExperimentReport, type ExperimentRequest, type MethodId, 
 import type { SpecModel } from '../../shared/model/spec'
 import { writeFileAtomic } from '../store/atomic'
 import { experimentChartSvg } from './chart'
-import { accuracy, addDelta, labels, logits, train } from './engine'
+import { addDelta, labels, logits, mean, shareRight, train, weightShapes } from './engine'
 import { evalBoards, openLabFleet, requestKnowledge, rollOut, trialEval } from './fleet-ops'
-import { perClassAccuracy } from './qa'
-import { runRound, type RoundStart } from './round'
+import { pct, perClassAccuracy } from './qa'
+import { deltaOf, runRound, type RoundStart } from './round'
 import { overridesOf, type RoundJobDeps } from './job-deps'
-import { artifactFor, prepareBase, type Base } from './setup'
+import { artifactFor, prepareBase, safeName, type Base } from './setup'
 import { KnowledgeInbox } from './validate'
-import { inferShapes, hasWeights, weightName } from '../../shared/model/spec'
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
 
 export interface ExperimentCtx {
@@ -22,8 +21,6 @@ export interface ExperimentCtx {
   progress(f: number, metrics?: Record<string, number>): void
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 /**
  * The experiment harness (DIREDI.md, "Baselines"): every method on the same scenario, data, seed and
@@ -44,9 +41,11 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
   const vp = base.part.validation
   const s0Pred = await labels(pool, base.student0.model, vp)
   const s0PerClass = perClassAccuracy(vp.y, s0Pred, base.part.classes)
-  const maxDrop = async (m: SpecModel) => {
-    const after = perClassAccuracy(vp.y, await labels(pool, m, vp), base.part.classes)
-    return Math.max(0, ...s0PerClass.map((b, c) => (Number.isFinite(b) ? (b - after[c]) * 100 : 0)))
+  /** A model's V_p accuracy and its largest per-class drop against S_0, from one pass over V_p. */
+  const onVp = async (m: SpecModel) => {
+    const pred = await labels(pool, m, vp)
+    const after = perClassAccuracy(vp.y, pred, base.part.classes)
+    return { acc: shareRight(pred, vp.y), drop: Math.max(0, ...s0PerClass.map((b, c) => (Number.isFinite(b) ? (b - after[c]) * 100 : 0))) }
   }
   const declared = new Map(scenario.boards.map((b) => [b.id, b.adapt === 'tutor' || !b.adapt ? ('all' as const) : b.adapt]))
   const start0: RoundStart = { teacher: base.teacher0, student: base.student0, artifact: base.artifact0 }
@@ -69,14 +68,12 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
     if (method === 'none') {
       await rollOut(deps, fleet, base.artifact0, ctx.signal)
       const acc = await evalBoards(deps, fleet)
-      row('none', 1, { acc_user: mean([...acc.values()]), acc_presumed: await accuracy(pool, base.student0.model, vp), max_class_drop: 0, raw_samples_uploaded: 0, knowledge_bytes: 0, seconds: secs(), qa_passed: null, note: 'S_0 stays on the boards' })
+      row('none', 1, { acc_user: mean([...acc.values()]), acc_presumed: shareRight(s0Pred, vp.y), max_class_drop: 0, raw_samples_uploaded: 0, knowledge_bytes: 0, seconds: secs(), qa_passed: null, note: 'S_0 stays on the boards' })
       tick()
     } else if (method === 'local') {
       await rollOut(deps, fleet, base.artifact0, ctx.signal)
       const sr = dequantizeModel(decodeArtifact(base.artifact0.bytes))
-      const shapes = new Map<string, number[]>()
-      const w = inferShapes(sr.spec).weights
-      sr.spec.layers.forEach((l, i) => hasWeights(l) && (shapes.set(weightName(i, 'kernel'), w[i][0]), shapes.set(weightName(i, 'bias'), w[i][1])))
+      const shapes = weightShapes(sr.spec)
       const inbox = new KnowledgeInbox({ keyOf: (b) => fleet.keys.get(b) ?? null, shapesOf: (h) => (h === base.artifact0.hash ? shapes : null), maxNorm: 1e6 })
       const users: number[] = []
       const presumed: number[] = []
@@ -87,10 +84,11 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
         const { blob, nonce } = await requestKnowledge(fleet, bid, Buffer.from(base.artifact0.hash, 'hex'), { layers: form, epochs: st.boardEpochs, lr: form === 'head' ? st.boardLrHead : st.boardLr, mu: 0, seed: scenario.seed + 1 })
         const v = inbox.submit(blob, { boardId: bid, nonce })
         if (!v.ok) throw new Error(`${bid}: ${v.reason}`)
-        const sb = { spec: sr.spec, weights: addDelta(sr.weights, new Map(v.knowledge.body.tensors.map((t) => [t.name, Float32Array.from(t.values)]))) }
+        const sb = { spec: sr.spec, weights: addDelta(sr.weights, deltaOf(v.knowledge)) }
         users.push(v.knowledge.body.accAfter)
-        presumed.push(await accuracy(pool, sb, vp))
-        drops.push(await maxDrop(sb))
+        const f = await onVp(sb)
+        presumed.push(f.acc)
+        drops.push(f.drop)
       }
       row('local', 1, { acc_user: mean(users), acc_presumed: mean(presumed), max_class_drop: Math.max(...drops), raw_samples_uploaded: 0, knowledge_bytes: 0, seconds: secs(), qa_passed: null, note: 'each board keeps its fine-tuned S_0 (no proximal anchor, no QA); V_p figures are the mean over boards' })
       tick()
@@ -118,11 +116,12 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
       const t = await train(pool, { spec: base.teacher0.model.spec, init: base.teacher0.model.weights, data: mix, sampleWeights: w, epochs: st.updateEpochs * 2, lr: 5e-4, seed: scenario.seed + 7, signal: ctx.signal })
       const zt = await logits(pool, t, mix)
       const s = await train(pool, { spec: base.student0.model.spec, init: base.student0.model.weights, data: mix, targetLogits: zt, alpha: 0.3, tau: 4, sampleWeights: w, epochs: st.redistilEpochs, lr: 1e-3, seed: scenario.seed + 8, signal: ctx.signal })
-      const rec = await deps.registry.models.put('student', s, { name: `${scenario.name.replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 30)}-oracle-${id.slice(4)}`, lineage: { teacherId: base.teacher0.id, parentId: base.student0.id, datasetId: base.ds.record.id }, meta: { experiment: id, method: 'oracle' } })
+      const rec = await deps.registry.models.put('student', s, { name: `${safeName(scenario.name)}-oracle-${id.slice(4)}`, lineage: { teacherId: base.teacher0.id, parentId: base.student0.id, datasetId: base.ds.record.id }, meta: { experiment: id, method: 'oracle' } })
       const art = await artifactFor(deps, { id: rec.id, model: s }, part, ctx.signal)
       await rollOut(deps, fleet, base.artifact0, ctx.signal)
       const acc = await trialEval(fleet, art.bytes, ctx.signal)
-      row('oracle', 1, { acc_user: mean([...acc.values()]), acc_presumed: await accuracy(pool, s, vp), max_class_drop: await maxDrop(s), raw_samples_uploaded: nU, knowledge_bytes: nU * (per * 4 + 4), seconds: secs(), qa_passed: null, note: 'raw user data uploaded; knowledge_bytes counts those bytes' })
+      const f = await onVp(s)
+      row('oracle', 1, { acc_user: mean([...acc.values()]), acc_presumed: f.acc, max_class_drop: f.drop, raw_samples_uploaded: nU, knowledge_bytes: nU * (per * 4 + 4), seconds: secs(), qa_passed: null, note: 'raw user data uploaded; knowledge_bytes counts those bytes' })
       tick()
     } else {
       let start = start0
@@ -139,8 +138,9 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
         const takes = method === 'delta-avg' ? out.candidate !== null : passed
         const model = takes && out.candidate ? out.candidate.model : start.student.model
         const accUser = takes ? mean(out.report.boards.map((b) => b.accCandidate ?? NaN).filter(Number.isFinite)) : out.report.metrics.accUserBefore
+        const f = await onVp(model)
         row(method, r, {
-          acc_user: accUser, acc_presumed: await accuracy(pool, model, vp), max_class_drop: await maxDrop(model),
+          acc_user: accUser, acc_presumed: f.acc, max_class_drop: f.drop,
           raw_samples_uploaded: out.report.ledger.totals.rawSamplesUploaded, knowledge_bytes: out.knowledgeBytes, seconds: secs(),
           qa_passed: method === 'delta-avg' ? null : passed,
           note: method === 'delta-avg'

@@ -121,5 +121,6 @@ export function qaGate(q: QaInput): QaReport {
   }
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a')
+/** A fraction as a percentage with one decimal, for reports and logs ('n/a' when not a number). */
+export const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a')
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4

@@ -3,14 +3,14 @@ import type { InboxRecord, RoundBoard, RoundReport } from '../../shared/api/dire
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
 import type { SpecModel } from '../../shared/model/spec'
 import type { SignedKnowledge } from '../../shared/wire/knowledge'
-import { inferShapes, weightName, hasWeights } from '../../shared/model/spec'
 import type { Registry } from '../store/types'
 import type { MlService } from '../ml/service'
-import { accuracy, addDelta, labels, logits, train, weightedMean } from './engine'
+import { argmaxRows } from '../ml/quantize/evaluate'
+import { addDelta, labels, logits, mean, shareRight, train, weightedMean, weightShapes } from './engine'
 import { evalBoards, listen, openLabFleet, requestKnowledge, rollOut, stageTeacher, trialEval, type FleetDeps, type LabFleet } from './fleet-ops'
 import { PrivacyLedger } from './ledger'
-import { qaGate } from './qa'
-import { artifactFor, type ArtifactRef, type Base, type ModelRef } from './setup'
+import { pct, qaGate } from './qa'
+import { artifactFor, safeName, type ArtifactRef, type Base, type ModelRef } from './setup'
 import type { TeacherLines } from './teachers'
 import { KnowledgeInbox } from './validate'
 
@@ -58,23 +58,8 @@ export interface RoundOutput {
   knowledgeBytes: number
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-
-/** Weight shapes of a model by tensor name (what knowledge about it must match). */
-function shapesOf(spec: SpecModel['spec']): Map<string, number[]> {
-  const w = inferShapes(spec).weights
-  const m = new Map<string, number[]>()
-  spec.layers.forEach((l, i) => {
-    if (!hasWeights(l)) return
-    m.set(weightName(i, 'kernel'), w[i][0])
-    m.set(weightName(i, 'bias'), w[i][1])
-  })
-  return m
-}
-
-const deltaOf = (k: SignedKnowledge) => new Map(k.body.tensors.map((t) => [t.name, Float32Array.from(t.values)]))
+/** The parameter difference a knowledge message carries, by tensor name. */
+export const deltaOf = (k: SignedKnowledge) => new Map(k.body.tensors.map((t) => [t.name, Float32Array.from(t.values)]))
 
 /**
  * One DiReDi round (DIREDI.md steps 2-7) on the scenario's virtual boards over the board link:
@@ -105,11 +90,9 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
 
     // Step 3: knowledge from every board; step 4: the inbox judges it.
     const teacherArtifact = fleet.ids.some((b) => mode.form(b) === 'tutor') ? await artifactFor(deps, start.teacher, part, ctx.signal) : null
-    const studentShapes = shapesOf(start.student.model.spec)
-    const known = new Map<string, Map<string, number[]>>([[hex(Buffer.from(start.artifact.hash, 'hex')), studentShapes]])
-    if (teacherArtifact) known.set(teacherArtifact.hash, shapesOf(start.teacher.model.spec))
+    const known = new Map([[start.artifact.hash, weightShapes(start.student.model.spec)]])
+    if (teacherArtifact) known.set(teacherArtifact.hash, weightShapes(start.teacher.model.spec))
     const inbox = new KnowledgeInbox({ keyOf: (b) => fleet.keys.get(b) ?? null, shapesOf: (h) => known.get(h) ?? null, maxNorm: 1000 })
-    const forms = new Map<string, 'head' | 'all' | 'tutor'>()
     let done = 0
     for (const bid of fleet.ids) {
       const form = mode.form(bid)
@@ -129,12 +112,11 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
         )
         const v = inbox.submit(blob, { boardId: bid, nonce })
         if (v.ok) {
-          forms.set(bid, form)
           row.knowledgeBytes = blob.length
           row.accAdapted = v.knowledge.body.accAfter
           ledger.knowledge(bid, blob.length)
           ctx.log(`${bid}: knowledge accepted (${blob.length} bytes, |delta| ${v.norm.toFixed(3)}, board accuracy ${pct(v.knowledge.body.accBefore)} -> ${pct(v.knowledge.body.accAfter)})`)
-        } else ctx.log(`${bid}: knowledge refused (${v.code}): ${v.reason}`, )
+        } else ctx.log(`${bid}: knowledge refused (${v.code}): ${v.reason}`)
       } catch (e) {
         if (ctx.signal.aborted) throw e
         row.error = (e as Error).message
@@ -163,7 +145,12 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
       }
       return { report, next, candidate, candidateArtifact, adapted, knowledgeBytes }
     }
-    const accPresumedBefore = await accuracy(pool, start.student.model, part.validation)
+    // Each model's V_p predictions are computed once; QA and every V_p figure read them.
+    const vp = part.validation
+    const vpPreds = new Map<SpecModel, Promise<Int32Array>>()
+    const vpPred = (m: SpecModel) => vpPreds.get(m) ?? (vpPreds.set(m, labels(pool, m, vp)), vpPreds.get(m) as Promise<Int32Array>)
+    const vpAcc = async (m: SpecModel) => shareRight(await vpPred(m), vp.y)
+    const accPresumedBefore = await vpAcc(start.student.model)
     const accUserBefore = mean([...before.values()])
     const unchanged = (outcome: RoundReport['outcome'], summary: string) =>
       finish({ outcome, summary, teacherBefore: start.teacher.id, teacherAfter: null, studentBefore: start.student.id, candidate: null, artifact: null, qa: null, rollout: null, metrics: { accUserBefore, accUserAfter: accUserBefore, accPresumedBefore, accPresumedAfter: accPresumedBefore, maxClassDropPts: 0 } }, start, null, null)
@@ -181,9 +168,11 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
 
     // Classes the users label otherwise (from the knowledge): the manufacturer's label of those presumed
     // samples is contested, so steps 5 and 6 use the users' label for them (a branch for this user group).
-    const boardsPred = []
-    for (const x of studentK) boardsPred.push({ pred: await labels(pool, adapted.get(x.body.boardId) as SpecModel, xt), counts: x.body.classCounts })
-    const relabel = relabelledClasses(await labels(pool, sr, xt), xt.y, k, boardsPred)
+    // Logits on the transfer inputs, once: S_r's and each adapted S_b's (for the relabelling and for d(x)).
+    const zSr = studentK.length ? await logits(pool, sr, xt) : null
+    const zSb: Float32Array[] = []
+    for (const x of studentK) zSb.push(await logits(pool, adapted.get(x.body.boardId) as SpecModel, xt))
+    const relabel = zSr ? relabelledClasses(argmaxRows(zSr, k), xt.y, k, studentK.map((x, j) => ({ pred: argmaxRows(zSb[j], k), counts: x.body.classCounts }))) : new Map<number, number>()
     const yUser = xt.y.map((c) => relabel.get(c) ?? c)
     const xtUser = { x: xt.x, y: yUser, n }
     if (relabel.size) ctx.log(`users relabel ${[...relabel].map(([a, b]) => `${a} -> ${b}`).join(', ')} (read from their knowledge)`)
@@ -191,7 +180,8 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     // Step 5: the teacher learns the users' difference d(x) on the transfer inputs (a new version).
     let teacherNext: ModelRef = start.teacher
     let d = new Float32Array(n * k)
-    const zTr = await logits(pool, start.teacher.model, xt)
+    // T_r's logits on the transfer inputs (only the teacher steps need them).
+    const zTr = mode.teacherStep ? await logits(pool, start.teacher.model, xt) : new Float32Array(0)
     if (mode.teacherStep) {
       let t = start.teacher.model
       if (tutorK.length) {
@@ -201,29 +191,27 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
         t = { spec: t.spec, weights: w }
         ctx.log(`teacher: added the tutors' delta of ${tutorK.length} boards (scale ${st.tutorScale})`)
       }
-      if (studentK.length) {
+      if (zSr) {
         const om = omegaOf(studentK)
-        const zSr = await logits(pool, sr, xt)
-        for (let j = 0; j < studentK.length; j++) {
-          const zSb = await logits(pool, adapted.get(studentK[j].body.boardId) as SpecModel, xt)
-          for (let i = 0; i < d.length; i++) d[i] += om[j] * (zSb[i] - zSr[i])
-        }
+        zSb.forEach((z, j) => {
+          for (let i = 0; i < d.length; i++) d[i] += om[j] * (z[i] - zSr[i])
+        })
         const zT = t === start.teacher.model ? zTr : await logits(pool, t, xt)
         const target = new Float32Array(n * k)
         for (let i = 0; i < target.length; i++) target[i] = zT[i] + d[i]
         ctx.log(`teacher: reverse distillation of ${studentK.length} boards' difference on ${n} transfer inputs (lambda ${st.lambda}, ${st.updateEpochs} epochs)`)
         t = await train(pool, { spec: t.spec, init: t.weights, data: xtUser, targetLogits: target, alpha: st.lambda / (1 + st.lambda), tau: 4, epochs: st.updateEpochs, lr: 5e-4, seed: scenario.seed + 100 * mode.number, signal: ctx.signal })
       }
-      const testAcc = await accuracy(pool, t, part.validation)
+      const testAcc = await vpAcc(t)
       const rec = await deps.registry.models.put('teacher', t, {
-        name: `${scenario.name.replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 30)}-t-${id.slice(6)}`,
+        name: `${safeName(scenario.name)}-t-${id.slice(6)}`,
         lineage: { parentId: start.teacher.id, datasetId: base.ds.record.id, knowledge: accepted.map((a) => `${id}/${a.body.boardId}`) },
         metrics: { testAcc },
         meta: { round: id, scenario: scenario.name, lambda: st.lambda, tutorBoards: tutorK.map((a) => a.body.boardId) }
       })
       teacherNext = { id: rec.id, model: t }
       if (mode.rollOut) await deps.teachers.setCurrent(rec.id)
-      ctx.log(`teacher ${rec.id}: ${pct(testAcc)} on V_p (was ${pct(await accuracy(pool, start.teacher.model, part.validation))})`)
+      ctx.log(`teacher ${rec.id}: ${pct(testAcc)} on V_p (was ${pct(await vpAcc(start.teacher.model))})`)
       if (!studentK.length) {
         const z1 = await logits(pool, t, xt)
         d = new Float32Array(n * k)
@@ -256,9 +244,9 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
       ctx.log(`student: the omega-weighted mean of ${studentK.length} boards' deltas folded into S_r (no teacher)`)
     }
     const cRec = await deps.registry.models.put('student', candidateModel, {
-      name: `${scenario.name.replace(/[^A-Za-z0-9._+-]+/g, '-').slice(0, 30)}-s-${id.slice(6)}`,
+      name: `${safeName(scenario.name)}-s-${id.slice(6)}`,
       lineage: { teacherId: teacherNext.id, parentId: start.student.id, datasetId: base.ds.record.id, knowledge: accepted.map((a) => `${id}/${a.body.boardId}`) },
-      metrics: { testAcc: await accuracy(pool, candidateModel, part.validation) },
+      metrics: { testAcc: await vpAcc(candidateModel) },
       meta: { round: id, scenario: scenario.name, beta: st.beta, gamma: st.gamma }
     })
     const candidate = { id: cRec.id, model: candidateModel }
@@ -269,12 +257,11 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
     ctx.log('QA: the boards try the candidate on trial (reverted after measuring)')
     const trial = await trialEval(fleet, candidateArtifact.bytes, ctx.signal)
     for (const [b, a] of trial) (rows.get(b) as RoundBoard).accCandidate = a
-    const vp = part.validation
     const relabelled = [...relabel.keys()]
     const qa = qaGate({
       ids: { candidate: candidate.id, baseStudent: start.student.id, teacherBefore: start.teacher.id, teacherAfter: teacherNext.id },
       classes: k,
-      vp: { y: vp.y, studentBefore: await labels(pool, start.student.model, vp), studentAfter: await labels(pool, candidateModel, vp), teacherBefore: await labels(pool, start.teacher.model, vp), teacherAfter: await labels(pool, teacherNext.model, vp) },
+      vp: { y: vp.y, studentBefore: await vpPred(start.student.model), studentAfter: await vpPred(candidateModel), teacherBefore: await vpPred(start.teacher.model), teacherAfter: await vpPred(teacherNext.model) },
       userClassCounts: userCounts,
       relabelledClasses: relabelled,
       int8Agreement: candidateArtifact.agreement,
@@ -282,7 +269,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
       policy: st.qa
     })
     ctx.progress(0.92)
-    const accPresumedCand = await accuracy(pool, candidateModel, vp)
+    const accPresumedCand = await vpAcc(candidateModel)
     const accUserCand = mean([...trial.values()])
     const figures = `users ${pct(accUserBefore)} -> ${pct(accUserCand)}, V_p ${pct(accPresumedBefore)} -> ${pct(accPresumedCand)}`
     if (!qa.passed || !mode.rollOut) {

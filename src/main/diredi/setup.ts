@@ -88,7 +88,7 @@ export async function prepareBase(deps: SetupDeps, scenario: Scenario, file: str
     }
     teacher0 = { id: rec.id, model }
   } else {
-    const name = `${safe(scenario.name)}-t0-${key}`
+    const name = `${safeName(scenario.name)}-t0-${key}`
     const found = await find(name)
     if (found) {
       teacher0 = found
@@ -104,7 +104,7 @@ export async function prepareBase(deps: SetupDeps, scenario: Scenario, file: str
     }
   }
 
-  const sName = `${safe(scenario.name)}-s0-${key}-${teacher0.id.slice(0, 10)}`
+  const sName = `${safeName(scenario.name)}-s0-${key}-${teacher0.id.slice(0, 10)}`
   let student0 = await find(sName)
   if (student0) o.log(`student S_0: ${sName} (distilled earlier)`)
   else {
@@ -130,4 +130,5 @@ export async function artifactFor(deps: SetupDeps, s: ModelRef, part: Partition,
   return { id: rec.id, bytes: r.artifact, hash: rec.hash, agreement: r.evaluation.agreement }
 }
 
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._+-]+/g, '-').replace(/^[^A-Za-z0-9]+/, 's').slice(0, 40)
+/** A scenario's name as the start of a registry name (which must start with a letter or digit; see store/names.ts). */
+export const safeName = (s: string) => s.replace(/[^A-Za-z0-9._+-]+/g, '-').replace(/^[^A-Za-z0-9]+/, 's').slice(0, 40)
