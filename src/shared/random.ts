@@ -2,6 +2,19 @@
  * A small seeded pseudo-random generator (mulberry32) for everything that must be reproducible from a
  * seed: data partitions, transforms, sampling. Not for anything secret.
  */
+/** mulberry32's output for a state (the state advances by 0x6d2b79f5 before each draw). */
+function draw(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+/** mulberry32 as a function: uniform in [0, 1), the same stream for the same seed (golden inputs, faults, splits, test weights). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => draw((a = (a + 0x6d2b79f5) >>> 0))
+}
+
 export class Rng {
   private s: number
 
@@ -11,10 +24,7 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0)
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    return draw((this.s = (this.s + 0x6d2b79f5) >>> 0))
   }
 
   /** Integer in [0, n). */

@@ -2,19 +2,11 @@
  * Seeded random float weights for a spec (Glorot-uniform kernels, small uniform biases): reproducible
  * models for tests and benchmarks that need no training.
  */
+import { mulberry32 } from '../random'
 import { inferShapes, weightName, type ModelSpec, type NamedTensor, type SpecModel } from './spec'
 
 /** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const seededRandom = mulberry32
 
 export function randomSpecModel(spec: ModelSpec, seed = 1): SpecModel {
   const r = seededRandom(seed)

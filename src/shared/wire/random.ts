@@ -3,13 +3,4 @@
  * quality: golden inputs (the same artifact gets the same vectors) and injected faults (a campaign can be
  * replayed from its seed). Never for keys or nonces.
  */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 as rng } from '../random'

@@ -2,16 +2,7 @@
  * Held-out splits. A seeded generator (mulberry32) picks which samples form the test split, so one seed
  * and one file always give the same split; both splits keep the samples in file order.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../../../shared/random'
 
 /** Which of n samples go to the test split: round(n * fraction) of them, chosen by the seed. */
 export function testMask(n: number, fraction: number, seed: number): Uint8Array {
