@@ -1,26 +1,7 @@
 import { WireError } from './errors'
 
-/** Appends little-endian values to a growing buffer. */
-export class Writer {
-  private buf = new Uint8Array(64)
-  private view = new DataView(this.buf.buffer)
-  len = 0
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return
-    const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n))
-    b.set(this.buf.subarray(0, this.len))
-    this.buf = b
-    this.view = new DataView(b.buffer)
-  }
-  u8(x: number) { this.room(1); this.view.setUint8(this.len, x); this.len += 1 }
-  u16(x: number) { this.room(2); this.view.setUint16(this.len, x, true); this.len += 2 }
-  u32(x: number) { this.room(4); this.view.setUint32(this.len, x, true); this.len += 4 }
-  i32(x: number) { this.room(4); this.view.setInt32(this.len, x, true); this.len += 4 }
-  f32(x: number) { this.room(4); this.view.setFloat32(this.len, x, true); this.len += 4 }
-  bytes(b: Uint8Array) { this.room(b.length); this.buf.set(b, this.len); this.len += b.length }
-  done(): Uint8Array { return this.buf.slice(0, this.len) }
-}
+/** The shared little-endian writer (src/shared/bytes/writer.ts). */
+export { ByteWriter as Writer } from '../bytes/writer'
 
 /** Reads little-endian values; every read checks the bytes are there. */
 export class Reader {

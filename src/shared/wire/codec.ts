@@ -139,7 +139,7 @@ function readField(r: Reader, f: FieldDef): unknown {
 /** Encodes a message's fields into a payload. Throws WireError BAD_VALUE naming the field that is wrong. */
 export function encodePayload<N extends MessageName>(name: N, value: MessageValue<N>): Uint8Array {
   const def: MessageDef = MESSAGES[name]
-  const w = new Writer()
+  const w = new Writer(64)
   const rec = value as Record<string, unknown>
   for (const f of def.fields) writeField(w, name, f, rec[f.name])
   if (w.len > MAX_PAYLOAD) throw new WireError('BAD_VALUE', `${name}: payload of ${w.len} bytes is over the ${MAX_PAYLOAD}-byte frame limit`)

@@ -66,7 +66,7 @@ export interface SignedKnowledge {
 
 /** Encodes the body; the caller appends HMAC-SHA256(key, result) to make the blob. */
 export function encodeKnowledgeBody(k: KnowledgeBody): Uint8Array {
-  const w = new Writer()
+  const w = new Writer(64)
   w.bytes(Uint8Array.from(KNOWLEDGE_MAGIC))
   w.u8(KNOWLEDGE_FORMAT)
   text(w, 'boardId', k.boardId)
