@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { DistillRequest, DistillResult, TeacherTrainRequest, TeacherTrainResult } from '../../shared/api/ml'
-import type { JobKind } from '../fleet/jobs'
+import type { JobContext, JobKind } from '../fleet/jobs'
 import { DISTILL_DEFAULTS, TEACHER_DEFAULTS, hyperFrom } from './defaults'
 import { evaluateModel } from './evaluate'
 import { fit } from './fit'
@@ -10,6 +10,9 @@ import { defaultTeacherSpec } from './teacher'
 
 /** Identifies a job's settings inside its checkpoint, so a checkpoint is only continued by its own job. */
 const fingerprint = (params: unknown) => createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16)
+
+/** What every training job gives `fit`: its checkpoint folder (resumed when the job is), cancel signal and log. */
+const fromJob = (ctx: JobContext, params: unknown) => ({ workDir: ctx.workDir, resume: ctx.resumed, fingerprint: fingerprint(params), signal: ctx.signal, log: (l: string) => ctx.log(l) })
 
 export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, TeacherTrainResult> {
   return {
@@ -32,11 +35,7 @@ export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, Tea
           hyper: hyperFrom({ ...o, augment }),
           valFraction: o.valFraction,
           patience: o.patience,
-          workDir: ctx.workDir,
-          resume: ctx.resumed,
-          fingerprint: fingerprint(p),
-          signal: ctx.signal,
-          log: (l) => ctx.log(l),
+          ...fromJob(ctx, p),
           ...report
         })
         const ev = await evaluateModel(ml.pool, { model: r.model, modelId: '', ds, split: 'test' })
@@ -88,11 +87,7 @@ export function distillJob(ml: MlService): JobKind<DistillRequest, DistillResult
           anchor: setup.anchor,
           sampleWeights: p.sampleWeights ? Float32Array.from(p.sampleWeights) : null,
           classWeights: p.classWeights ?? null,
-          workDir: ctx.workDir,
-          resume: ctx.resumed,
-          fingerprint: fingerprint(p),
-          signal: ctx.signal,
-          log: (l) => ctx.log(l),
+          ...fromJob(ctx, p),
           ...report
         })
         const ev = await evaluateModel(ml.pool, { model: r.model, modelId: '', ds, split: 'test', reference: { model: teacher, id: teacherRec.id } })
