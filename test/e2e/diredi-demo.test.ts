@@ -4,36 +4,23 @@
  * follows it live, and lands on its QA report; the round's ledger shows 0 raw samples uploaded. The
  * experiment form runs every baseline on the same scenario and lands on the method table.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import type { ExperimentReport, RoundReport } from '../../src/shared/api/diredi'
-import { launchChromium, screenshotPath } from '../helpers/browser'
-import { serve } from '../helpers/cli'
+import { screenshotPath } from '../helpers/browser'
+import { servedConsole } from '../helpers/console-page'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'diredi-e2e-demo-'))
-let server: Awaited<ReturnType<typeof serve>>
-let browser: Browser
-
-beforeAll(async () => {
-  server = await serve(['--data-dir', dataDir])
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  expect(await server?.stop()).toBe(0)
-})
+const c = servedConsole('demo')
+const dataDir = c.dataDir
 
 describe('demo round', () => {
   it('runs from the status page to its QA report', { timeout: 600_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    const page = await c.browser.newPage({ viewport: { width: 1280, height: 720 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-    await page.goto(server.url)
+    await page.goto(c.server.url)
     const demo = page.getByTestId('status-demo')
     await demo.getByTestId('round-scenario').locator('option[value=demo-tiny]').waitFor({ state: 'attached' })
     await expect.poll(() => demo.getByTestId('round-scenario').inputValue()).toBe('demo-tiny')
@@ -72,11 +59,11 @@ describe('demo round', () => {
   })
 
   it('runs an experiment from its form to the method table', { timeout: 600_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    const page = await c.browser.newPage({ viewport: { width: 1280, height: 720 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-    await page.goto(server.url)
+    await page.goto(c.server.url)
     await page.getByTestId('nav-diredi').click()
     await page.getByTestId('tab-experiments').click()
     const form = page.getByTestId('experiment-form')

@@ -4,41 +4,30 @@
  * control, and teacher restore. The data dir is seeded with reports in the console's own shapes (QA by
  * its own gate) and teachers in its registry (test/helpers/diredi-seed.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium, screenshotPath } from '../helpers/browser'
-import { serve } from '../helpers/cli'
+import type { Page } from 'playwright-core'
+import { screenshotPath } from '../helpers/browser'
+import { servedConsole } from '../helpers/console-page'
 import { seedDiredi } from '../helpers/diredi-seed'
 import { qaReportHtml } from '../../src/main/diredi/qa-html'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'diredi-e2e-diredi-'))
-let server: Awaited<ReturnType<typeof serve>>
-let browser: Browser
 let seeded: Awaited<ReturnType<typeof seedDiredi>>
-
-beforeAll(async () => {
-  seeded = await seedDiredi(dataDir)
-  server = await serve(['--data-dir', dataDir])
-  browser = await launchChromium()
+const c = servedConsole('diredi', async (dir) => {
+  seeded = await seedDiredi(dir)
 })
-
-afterAll(async () => {
-  await browser?.close()
-  expect(await server?.stop()).toBe(0)
-})
+const dataDir = c.dataDir
 
 /** No layout break: nothing wider than the window (evaluated in the page; this file has no DOM types). */
 const noHorizontalScroll = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')
 
 async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+  const page = await c.browser.newPage({ viewport: { width: 1280, height: 720 } })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  await page.goto(server.url)
+  await page.goto(c.server.url)
   return { page, errors }
 }
 
@@ -102,7 +91,7 @@ describe('DiReDi area', () => {
     expect(readFileSync(saved, 'utf8')).toBe(qaReportHtml(qa))
 
     // the failed round's QA says why, in dark theme
-    await page.goto(`${server.url.split('#')[0]}#/diredi/rounds/round-0001/qa`)
+    await page.goto(`${c.server.url.split('#')[0]}#/diredi/rounds/round-0001/qa`)
     await page.getByTestId('qa-verdict').waitFor()
     expect(await page.getByTestId('qa-verdict').textContent()).toMatch(/^FAILED.*int8 artifact agrees with the float student on V_p: 96\.2% agreement/)
     expect(await page.locator('[data-check=int8_agreement] td').nth(1).textContent()).toBe('✗ fail')

@@ -4,29 +4,15 @@
  * artifact written into the same registry by another process (as a training run would leave them; main
  * has no training command yet) appear after Refresh, with lineage, versions, confusion and budgets.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium, screenshotPath } from '../helpers/browser'
-import { serve } from '../helpers/cli'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { screenshotPath } from '../helpers/browser'
+import { servedConsole } from '../helpers/console-page'
 import { openRegistry } from '../../src/main/store/registry'
 import { inferShapes, weightName, type ModelSpec, type SpecModel } from '../../src/shared/model/spec'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'diredi-e2e-models-'))
-let server: Awaited<ReturnType<typeof serve>>
-let browser: Browser
-
-beforeAll(async () => {
-  server = await serve(['--data-dir', dataDir])
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  expect(await server?.stop()).toBe(0)
-})
+const c = servedConsole('models')
+const dataDir = c.dataDir
 
 /** A model with deterministic weights (scaled by k, so versions differ in content and so in id). */
 function specModel(spec: ModelSpec, k: number): SpecModel {
@@ -81,11 +67,11 @@ const noHorizontalScroll = (page: Page) => page.evaluate('document.documentEleme
 
 describe('models section', () => {
   it('imports the built-in digits from the UI, shows a coded error, then models with lineage, versions, confusion and budgets', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    const page = await c.browser.newPage({ viewport: { width: 1280, height: 720 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-    await page.goto(server.url)
+    await page.goto(c.server.url)
     await page.getByTestId('nav-models').click()
     await page.getByText('No datasets yet').waitFor()
 
