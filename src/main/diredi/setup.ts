@@ -121,12 +121,19 @@ export async function prepareBase(deps: SetupDeps, scenario: Scenario, file: str
   return { scenario, file, ds, part, key, settings, teacher0, student0, artifact0 }
 }
 
-/** The int8 artifact of a student (calibrated on D_p, checked against the float model on V_p), stored in the registry. */
+/**
+ * The int8 artifact of a model, checked against the float model on V_p: the one the registry already
+ * holds for it (a later round, run or restart quantises nothing again), else a new one calibrated on D_p.
+ */
 export async function artifactFor(deps: SetupDeps, s: ModelRef, part: Partition, signal?: AbortSignal): Promise<ArtifactRef> {
+  const held = (await deps.registry.artifacts.list())
+    .filter((a) => a.modelId === s.id && typeof a.metrics.agreement === 'number' && a.metrics.testSamples === part.validation.n)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+  if (held) return { id: held.id, bytes: await deps.registry.artifacts.read(held.id), hash: held.hash, agreement: held.metrics.agreement }
   const per = part.inputShape.reduce((a, b) => a * b, 1)
   const k = Math.min(500, part.presumed.n)
   const r = await quantizeInWorker({ model: s.model, calibration: part.presumed.x.slice(0, k * per), testX: part.validation.x, testY: part.validation.y, options: {} }, signal)
-  const rec = await deps.registry.artifacts.put(r.artifact, { modelId: s.id, formatVersion: ARTIFACT_FORMAT_VERSION, metrics: { int8Acc: r.evaluation.int8.accuracy, floatAcc: r.evaluation.float.accuracy, agreement: r.evaluation.agreement } })
+  const rec = await deps.registry.artifacts.put(r.artifact, { modelId: s.id, formatVersion: ARTIFACT_FORMAT_VERSION, metrics: { int8Acc: r.evaluation.int8.accuracy, floatAcc: r.evaluation.float.accuracy, agreement: r.evaluation.agreement, testSamples: part.validation.n } })
   return { id: rec.id, bytes: r.artifact, hash: rec.hash, agreement: r.evaluation.agreement }
 }
 
