@@ -1,5 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ScenarioSummary } from '../../shared/api/diredi'
 import type { Scenario } from '../../shared/diredi/scenario'
 import { packageRoot } from '../app/entries'
@@ -46,11 +46,12 @@ export class ScenarioLibrary {
   async load(ref: string): Promise<LoadedScenario> {
     if (ref.includes('/') || ref.endsWith('.json') || existsSync(ref)) return this.readFile(resolve(ref))
     for (const dir of this.dirs) {
-      for (const f of [`${ref}.json`, ...(await fs.readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith('.json'))]) {
-        const file = join(dir, f)
-        if (!existsSync(file)) continue
-        const loaded = await this.readFile(file).catch(() => null)
-        if (loaded && (loaded.scenario.name === ref || basename(file, '.json') === ref)) return loaded
+      // The file of that name, whose problems are then the user's to see; else a file whose scenario has that name.
+      const named = join(dir, `${ref}.json`)
+      if (existsSync(named)) return this.readFile(named)
+      for (const f of (await fs.readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith('.json'))) {
+        const loaded = await this.readFile(join(dir, f)).catch(() => null)
+        if (loaded?.scenario.name === ref) return loaded
       }
     }
     const known = (await this.list()).map((s) => s.name)
