@@ -6,6 +6,15 @@ import { readJsonRecords, writeJsonAtomic } from '../store/atomic'
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,200}$/
 
+/** A round as the rounds list shows it. */
+export function roundSummary(r: RoundReport): RoundSummary {
+  return {
+    id: r.id, scenario: r.scenario, round: r.round, jobId: r.jobId, startedAt: r.startedAt, seconds: r.seconds, outcome: r.outcome, summary: r.summary,
+    teacherBefore: r.teacherBefore, teacherAfter: r.teacherAfter, candidate: r.candidate,
+    accepted: r.inbox.filter((i) => i.accepted).length, rejected: r.inbox.filter((i) => !i.accepted).length, qaPassed: r.qa ? r.qa.passed : null
+  }
+}
+
 /**
  * Round and experiment reports on disk (<dataDir>/diredi/rounds, /experiments), one JSON file each,
  * written atomically: a killed console keeps every report it finished.
@@ -42,11 +51,7 @@ export class DirediRecords {
     return all
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.round - a.round)
       .slice(0, limit)
-      .map((r) => ({
-        id: r.id, scenario: r.scenario, round: r.round, jobId: r.jobId, startedAt: r.startedAt, seconds: r.seconds, outcome: r.outcome, summary: r.summary,
-        teacherBefore: r.teacherBefore, teacherAfter: r.teacherAfter, candidate: r.candidate,
-        accepted: r.inbox.filter((i) => i.accepted).length, rejected: r.inbox.filter((i) => !i.accepted).length, qaPassed: r.qa ? r.qa.passed : null
-      }))
+      .map(roundSummary)
   }
 
   async listExperiments(): Promise<ExperimentSummary[]> {

@@ -5,6 +5,7 @@ import { runExperiment } from './experiment'
 import type { JobKind } from '../fleet/jobs'
 import { writeJsonAtomic } from '../store/atomic'
 import type { RoundStart } from './round'
+import { roundSummary } from './records'
 import { overridesOf, withEta, type RoundJobDeps } from './job-deps'
 import { runRound } from './round'
 import { artifactFor, prepareBase, type Base } from './setup'
@@ -62,7 +63,7 @@ export function roundJob(deps: RoundJobDeps): JobKind<RoundRequest, { rounds: Ro
           await writeJsonAtomic(join(deps.dataDir, 'diredi', 'labs', `${base.key}.json`), { student: start.student.id, artifact: start.artifact.id } satisfies LabState)
         }
         ctx.log(`round ${r}: ${res.report.outcome}: ${res.report.summary}`)
-        out.push((await deps.records.listRounds()).find((x) => x.id === res.report.id) as RoundSummary)
+        out.push(roundSummary(res.report))
       }
       return { rounds: out }
     }
