@@ -119,7 +119,7 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
       const rec = await deps.registry.models.put('student', s, { name: `${safeName(scenario.name)}-oracle-${id.slice(4)}`, lineage: { teacherId: base.teacher0.id, parentId: base.student0.id, datasetId: base.ds.record.id }, meta: { experiment: id, method: 'oracle' } })
       const art = await artifactFor(deps, { id: rec.id, model: s }, part, ctx.signal)
       await rollOut(deps, fleet, base.artifact0, ctx.signal)
-      const acc = await trialEval(fleet, art.bytes, ctx.signal)
+      const acc = await trialEval(deps, fleet, art.bytes, ctx.signal)
       const f = await onVp(s)
       row('oracle', 1, { acc_user: mean([...acc.values()]), acc_presumed: f.acc, max_class_drop: f.drop, raw_samples_uploaded: nU, knowledge_bytes: nU * (per * 4 + 4), seconds: secs(), qa_passed: null, note: 'raw user data uploaded; knowledge_bytes counts those bytes' })
       tick()

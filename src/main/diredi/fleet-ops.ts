@@ -101,17 +101,14 @@ export async function evalBoards(deps: FleetDeps, f: LabFleet): Promise<Map<stri
  * Each board's accuracy with a candidate it runs on trial only (flashed, golden-checked, evaluated,
  * then reverted): DIREDI.md step 7 (b) without flashing anything for good.
  */
-export async function trialEval(f: LabFleet, artifact: Uint8Array, signal: AbortSignal): Promise<Map<string, number>> {
+export async function trialEval(deps: FleetDeps, f: LabFleet, artifact: Uint8Array, signal: AbortSignal): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   const golden = goldenSet(artifact, 8)
   for (const [id, s] of f.sessions) {
     await flashArtifact(s, artifact, {
       golden,
       signal,
-      trialOnly: async (t) => {
-        const r = await t.request('EVAL_PRIVATE', { split: 'test' }, ['EVAL_REPORT'])
-        out.set(id, r.n ? r.correct / r.n : 0)
-      }
+      trialOnly: async (t) => void out.set(id, (await deps.boards.evalPrivate(t.path, 'test')).accuracy)
     })
   }
   return out

@@ -255,7 +255,7 @@ export async function runRound(deps: RoundDeps, base: Base, start: RoundStart, m
 
     // Step 7: the QA gate, with each board's own measurement of the candidate on trial.
     ctx.log('QA: the boards try the candidate on trial (reverted after measuring)')
-    const trial = await trialEval(fleet, candidateArtifact.bytes, ctx.signal)
+    const trial = await trialEval(deps, fleet, candidateArtifact.bytes, ctx.signal)
     for (const [b, a] of trial) (rows.get(b) as RoundBoard).accCandidate = a
     const relabelled = [...relabel.keys()]
     const qa = qaGate({
