@@ -2,13 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { encodeArtifact } from '../src/shared/int8'
+import { decodeArtifact, dequantizeModel, encodeArtifact } from '../src/shared/int8'
 import { randomInt8Model } from '../src/shared/int8/testing'
 import type { ModelSpec } from '../src/shared/model/spec'
 import { flashArtifact } from '../src/main/boards/flash'
 import { goldenSet } from '../src/main/boards/golden'
 import { hex } from '../src/main/boards/info'
-import { collectKnowledge, pair } from '../src/main/boards/knowledge'
+import { pair } from '../src/main/boards/knowledge'
+import { collectKnowledge } from '../src/main/diredi/knowledge'
+import { KnowledgeInbox } from '../src/main/diredi/validate'
 import { writePrivateData } from '../src/main/emulator/data-file'
 import { rng } from '../src/shared/wire/random'
 import { BoardSession } from '../src/main/boards/session'
@@ -70,7 +72,12 @@ describe('flashing virtual boards over real pseudo-terminals (socat, native seri
     const key = new Uint8Array(32).fill(9)
     await pair(sessions[0], key)
     const base = new Uint8Array(await crypto.subtle.digest('SHA-256', artifact))
-    const k = await collectKnowledge(sessions[0], base, key, { layers: 'head', epochs: 3, lr: 0.05, mu: 0.01 })
+    // The console's one knowledge path: upload, digest, signature, validation by the inbox.
+    const shapes = new Map(dequantizeModel(decodeArtifact(artifact)).weights.tensors.map((t) => [t.name, t.shape]))
+    const inbox = new KnowledgeInbox({ keyOf: (id) => (id === 'vb-0000' ? key : null), shapesOf: (h) => (h === hash ? shapes : null), maxNorm: 1e6 })
+    const v = await collectKnowledge(sessions[0], inbox, base, { layers: 'head', epochs: 3, lr: 0.05, mu: 0.01 })
+    if (!v.ok) throw new Error(`knowledge refused (${v.code}): ${v.reason}`)
+    const k = v.knowledge
     expect(k.body).toMatchObject({ boardId: 'vb-0000', nTrain: 120, nTest: 80, epochs: 3, layers: 'head' })
     // The board process adapts its head (the last dense layer, kernel and bias) with the ml engine.
     expect(k.body.tensors.map((t) => [t.name, t.shape])).toEqual([['5/kernel', [k.body.tensors[0].shape[0], 10]], ['5/bias', [10]]])

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeArtifact, encodeArtifact, runInt8, quantizeInput } from '../../shared/int8'
+import { decodeArtifact, dequantizeModel, encodeArtifact, runInt8, quantizeInput } from '../../shared/int8'
 import { randomInt8Model } from '../../shared/int8/testing'
 import type { ModelSpec } from '../../shared/model/spec'
 import { rng } from '../../shared/wire/random'
@@ -11,7 +11,10 @@ import { int8Runtime } from '../emulator/int8-runtime'
 import { waitFor } from '../emulator/testing'
 import { flashArtifact } from './flash'
 import { goldenSet } from './golden'
-import { collectKnowledge, pair, verifyKnowledge } from './knowledge'
+import { AppError } from '../app/errors'
+import { collectKnowledge as collectOnePath } from '../diredi/knowledge'
+import { KnowledgeInbox, validateKnowledge, type InboxContext } from '../diredi/validate'
+import { pair, type AdaptParams } from './knowledge'
 import { BoardSession } from './session'
 
 const spec: ModelSpec = { inputShape: [64], classes: 5, layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 5, activation: 'linear' }] }
@@ -31,6 +34,26 @@ function userData(n: number, seed: number): PrivateData['train'] {
   return { x, y, n }
 }
 const data: PrivateData = { inputShape: [64], classes: 5, train: userData(300, 1), test: userData(200, 2) }
+
+const shapes = new Map(dequantizeModel(model).weights.tensors.map((t) => [t.name, t.shape]))
+/** The console's inbox for this board's knowledge: paired with `key`, knowing `base`'s weight shapes. */
+const inboxCtx = (key: Uint8Array): Omit<InboxContext, 'seen'> => ({
+  keyOf: (id) => (id === 'vb-0000' ? key : null),
+  shapesOf: (h) => (h === Buffer.from(base).toString('hex') ? shapes : null),
+  maxNorm: 1e6
+})
+
+/** One board's knowledge over the console's one knowledge path (upload, digest, signature, validation); a refusal throws. */
+async function collectKnowledge(s: BoardSession, base: Uint8Array, key: Uint8Array, p: AdaptParams, onProgress?: (epoch: number, epochs: number) => void) {
+  const v = await collectOnePath(s, new KnowledgeInbox(inboxCtx(key)), base, p, onProgress)
+  if (!v.ok) throw new AppError('KNOWLEDGE_REJECTED', `${v.code}: ${v.reason}`)
+  return { ...v.knowledge, blob: v.blob }
+}
+/** The same bytes judged by an inbox holding `key`, for the request `expect`: throws the refusal's reason. */
+function verifyKnowledge(blob: Uint8Array, key: Uint8Array, expect: { boardId: string; base: Uint8Array; nonce: Uint8Array }): void {
+  const v = validateKnowledge(blob, { ...inboxCtx(key), seen: () => false }, expect)
+  if (!v.ok) throw new AppError('KNOWLEDGE_REJECTED', `${v.code}: ${v.reason}`)
+}
 
 describe('adaptation and the knowledge upload', () => {
   let boards: InProcessBoards

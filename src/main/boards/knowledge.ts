@@ -1,6 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
-import { WireError } from '../../shared/wire/errors'
+import { createHmac, randomBytes } from 'node:crypto'
 import { utf8Encode } from '../../shared/wire/utf8'
 import { AppError } from '../app/errors'
 import type { BoardSession } from './session'
@@ -16,15 +14,6 @@ export interface AdaptParams {
   sigma?: number
   seed?: number
 }
-
-export interface CollectedKnowledge extends SignedKnowledge {
-  blob: Uint8Array
-  /** SHA-256 of the blob (what ADAPT_DONE announced). */
-  digest: string
-  job: number
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest()
 
 /**
  * Provisions the board's knowledge-signing key (the console keeps it; see keys.ts). A paired board takes a
@@ -108,35 +97,26 @@ export async function readKnowledge(s: BoardSession, job: number, total: number,
   return blob
 }
 
-/**
- * Decodes a knowledge blob and checks what the upload itself must guarantee: the HMAC-SHA256 signature
- * with the board's key, and that it is bound to this board, this base model and this request's nonce.
- * (Further validation, step 4 of DIREDI.md, belongs to the console's knowledge inbox.)
- */
-export function verifyKnowledge(blob: Uint8Array, key: Uint8Array, expect: { boardId: string; base: Uint8Array; nonce: Uint8Array }): SignedKnowledge {
-  let k: SignedKnowledge
-  try {
-    k = decodeKnowledge(blob)
-  } catch (e) {
-    if (e instanceof WireError) throw new AppError('KNOWLEDGE_REJECTED', `the knowledge blob does not decode: ${e.message}`)
-    throw e
-  }
-  const mac = createHmac('sha256', key).update(k.signed).digest()
-  if (!timingSafeEqual(mac, Buffer.from(k.tag))) throw new AppError('KNOWLEDGE_REJECTED', 'the knowledge signature does not verify with this board\'s key')
-  const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
-  if (k.body.boardId !== expect.boardId) throw new AppError('KNOWLEDGE_REJECTED', `the knowledge names board ${k.body.boardId}, not ${expect.boardId}`)
-  if (!eq(k.body.base, expect.base)) throw new AppError('KNOWLEDGE_REJECTED', 'the knowledge is bound to another base model')
-  if (!eq(k.body.nonce, expect.nonce)) throw new AppError('KNOWLEDGE_REJECTED', 'the knowledge carries another nonce than this request\'s (a replay)')
-  return k
+/** What a board uploaded for one request: the blob as read, and what the request and ADAPT_DONE bound it to. */
+export interface KnowledgeUpload {
+  /** The board the session speaks to (HELLO). */
+  boardId: string
+  blob: Uint8Array
+  /** The nonce this request sent. */
+  nonce: Uint8Array
+  /** SHA-256 (hex) of the blob as ADAPT_DONE announced it; the console's inbox checks the bytes against it. */
+  digest: string
+  job: number
 }
 
-/** Start, wait, read and verify: one board's knowledge for one round. */
-export async function collectKnowledge(s: BoardSession, base: Uint8Array, key: Uint8Array, p: AdaptParams, onProgress?: (epoch: number, epochs: number, loss: number) => void): Promise<CollectedKnowledge> {
+/**
+ * Start, wait, read: one board's knowledge upload for one request. Judging it (digest, signature,
+ * validation) is the console's knowledge inbox's, on the one path of `diredi/knowledge.ts`.
+ */
+export async function uploadKnowledge(s: BoardSession, base: Uint8Array, p: AdaptParams, onProgress?: (epoch: number, epochs: number, loss: number) => void): Promise<KnowledgeUpload> {
   const info = await s.ready()
   const { job, nonce } = await startAdaptation(s, base, p)
   const done = await awaitAdaptation(s, job, onProgress)
   const blob = await readKnowledge(s, job, done.bytes)
-  const digest = sha256(blob).toString('hex')
-  if (digest !== done.digest) throw new AppError('KNOWLEDGE_REJECTED', `${s.path}: the knowledge read back hashes to ${digest.slice(0, 12)}, the board announced ${done.digest.slice(0, 12)}`)
-  return { ...verifyKnowledge(blob, key, { boardId: info.boardId, base, nonce }), blob, digest, job }
+  return { boardId: info.boardId, blob, nonce, digest: done.digest, job }
 }

@@ -6,7 +6,9 @@ import type { SpecModel } from '../../shared/model/spec'
 import { writeFileAtomic } from '../store/atomic'
 import { experimentChartSvg } from './chart'
 import { addDelta, labels, logits, mean, shareRight, train, weightShapes } from './engine'
-import { evalBoards, openLabFleet, requestKnowledge, rollOut, trialEval } from './fleet-ops'
+import { evalBoards, openLabFleet, rollOut, trialEval } from './fleet-ops'
+import type { BoardSession } from '../boards/session'
+import { collectKnowledge } from './knowledge'
 import { pct, perClassAccuracy } from './qa'
 import { deltaOf, runRound, type RoundStart } from './round'
 import { overridesOf, type RoundJobDeps } from './job-deps'
@@ -81,8 +83,8 @@ export async function runExperiment(deps: RoundJobDeps, p: ExperimentRequest, ct
       for (const bid of fleet.ids) {
         const form = declared.get(bid) ?? 'all'
         const st = base.settings
-        const { blob, nonce } = await requestKnowledge(fleet, bid, Buffer.from(base.artifact0.hash, 'hex'), { layers: form, epochs: st.boardEpochs, lr: form === 'head' ? st.boardLrHead : st.boardLr, mu: 0, seed: scenario.seed + 1 })
-        const v = inbox.submit(blob, { boardId: bid, nonce })
+        const session = fleet.sessions.get(bid) as BoardSession
+        const v = await collectKnowledge(session, inbox, new Uint8Array(Buffer.from(base.artifact0.hash, 'hex')), { layers: form, epochs: st.boardEpochs, lr: form === 'head' ? st.boardLrHead : st.boardLr, mu: 0, seed: scenario.seed + 1 })
         if (!v.ok) throw new Error(`${bid}: ${v.reason}`)
         const sb = { spec: sr.spec, weights: addDelta(sr.weights, deltaOf(v.knowledge)) }
         users.push(v.knowledge.body.accAfter)

@@ -2,7 +2,6 @@ import type { BoardService } from '../boards/service'
 import type { BoardSession } from '../boards/session'
 import { goldenSet } from '../boards/golden'
 import { flashArtifact } from '../boards/flash'
-import { awaitAdaptation, readKnowledge, startAdaptation, type AdaptParams } from '../boards/knowledge'
 import { AppError } from '../app/errors'
 import type { FleetService } from '../fleet/service'
 import type { BoardDirectory } from '../fleet/directory'
@@ -117,13 +116,4 @@ export async function trialEval(deps: FleetDeps, f: LabFleet, artifact: Uint8Arr
 /** Stages the teacher's artifact in a tutor board's other slot (written and verified, not booted). */
 export async function stageTeacher(f: LabFleet, id: string, artifact: Uint8Array, signal: AbortSignal): Promise<void> {
   await flashArtifact(f.sessions.get(id) as BoardSession, artifact, { golden: { inputs: [], outputs: [] }, signal, stageOnly: true })
-}
-
-/** Asks one board for knowledge and reads the signed blob back (its validation is the inbox's). */
-export async function requestKnowledge(f: LabFleet, id: string, base: Uint8Array, p: AdaptParams, onProgress?: (epoch: number, epochs: number) => void): Promise<{ blob: Uint8Array; nonce: Uint8Array }> {
-  const s = f.sessions.get(id) as BoardSession
-  await s.ready()
-  const { job, nonce } = await startAdaptation(s, base, p)
-  const done = await awaitAdaptation(s, job, onProgress)
-  return { blob: await readKnowledge(s, job, done.bytes), nonce }
 }

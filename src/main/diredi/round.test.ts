@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../app/app'
 import type { RoundReport, RoundSummary } from '../../shared/api/diredi'
+import type { BoardMessageName, MessageValue } from '../../shared/wire/messages'
+import type { InProcessBoard } from '../emulator/inprocess'
 import { privacyOf } from './round'
 
 /**
@@ -78,4 +80,45 @@ describe("the boards' optional privacy step", () => {
     const p = privacyOf(1, 10)
     expect(p?.epsilon).toBeCloseTo(Math.sqrt(2 * Math.log(1.25 / 1e-5)) / 10, 10)
   })
+})
+
+describe('knowledge whose bytes do not match the ADAPT_DONE digest', () => {
+  it('is refused in a round with DIGEST_MISMATCH, and nothing of it is applied', async () => {
+    const demo = JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'demo-tiny.json'), 'utf8')) as { name: string }
+    const file = join(dir, 'digest.json')
+    writeFileSync(file, JSON.stringify({ ...demo, name: 'demo-digest' }))
+    const first = await round(file)
+    expect(first.inbox.every((i) => i.accepted)).toBe(true)
+    const teachersBefore = (await app.router.invoke('diredi.teachers', {})).flatMap((l) => l.versions.map((v) => v.id))
+    const studentsBefore = (await app.services.registry.models.list('student')).length
+    const slots = async () => (await app.services.boards.session('/virtual/lab/demo-digest/demo-1')).info?.slots
+    const runningBefore = await slots()
+
+    // Each board now sends other bytes than those it announced in ADAPT_DONE: one bit of its first chunk
+    // flips between the board's flash and its UART (the frame itself is well-formed).
+    for (const id of ['demo-1', 'demo-2']) {
+      const vb = (app.services.diredi.deps.lab.board('demo-digest', id) as InProcessBoard).board
+      const send = vb.sendMsg.bind(vb)
+      vb.sendMsg = ((name: BoardMessageName, value: never, version?: number) => {
+        const v = value as MessageValue<'KNOWLEDGE_CHUNK'>
+        if (name === 'KNOWLEDGE_CHUNK' && v.offset === 0) {
+          const data = v.data.slice()
+          data[data.length - 1] ^= 0x01
+          return send(name, { ...v, data } as never, version)
+        }
+        return send(name, value, version)
+      }) as typeof vb.sendMsg
+    }
+    const second = await round(file)
+    expect(second.outcome).toBe('no-knowledge')
+    expect(second.inbox.map((i) => [i.boardId, i.accepted, i.code])).toEqual([['demo-1', false, 'DIGEST_MISMATCH'], ['demo-2', false, 'DIGEST_MISMATCH']])
+    for (const i of second.inbox) expect(i.reason).toMatch(/hash to [0-9a-f]{12}, the board announced [0-9a-f]{12}/)
+    expect(second.boards.map((b) => b.knowledgeBytes)).toEqual([0, 0])
+    expect(second.ledger.totals.knowledgeBytes).toBe(0)
+    expect(second.teacherAfter).toBeNull()
+    expect(second.candidate).toBeNull()
+    expect((await app.router.invoke('diredi.teachers', {})).flatMap((l) => l.versions.map((v) => v.id))).toEqual(teachersBefore)
+    expect((await app.services.registry.models.list('student')).length).toBe(studentsBefore)
+    expect(await slots()).toEqual(runningBefore)
+  }, 300_000)
 })

@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
 
 /** Why knowledge was refused (DIREDI.md step 4). */
-export type RejectCode = 'MALFORMED' | 'UNKNOWN_BOARD' | 'BAD_SIGNATURE' | 'UNKNOWN_BASE' | 'BAD_SHAPE' | 'NON_FINITE' | 'NORM_TOO_LARGE' | 'REPLAY' | 'NO_SAMPLES'
+export type RejectCode = 'DIGEST_MISMATCH' | 'MALFORMED' | 'UNKNOWN_BOARD' | 'BAD_SIGNATURE' | 'UNKNOWN_BASE' | 'BAD_SHAPE' | 'NON_FINITE' | 'NORM_TOO_LARGE' | 'REPLAY' | 'NO_SAMPLES'
 
 export type Verdict = { ok: true; knowledge: SignedKnowledge; norm: number } | { ok: false; code: RejectCode; reason: string }
 
@@ -17,17 +17,30 @@ export interface InboxContext {
   maxNorm: number
 }
 
+/** What the request that asked for a message binds it to; `digest` is the SHA-256 (hex) ADAPT_DONE announced. */
+export interface Expectation {
+  boardId: string
+  nonce: Uint8Array
+  /** The base model the request named (its SHA-256); absent: any base the console dispatched. */
+  base?: Uint8Array
+  digest?: string
+}
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const no = (code: RejectCode, reason: string): Verdict => ({ ok: false, code, reason })
 
 /**
- * Step 4 of DIREDI.md as a pure decision: it never throws and changes nothing. Knowledge passes only if
- * it decodes, names a paired board whose key verifies its HMAC, is relative to a base model the console
+ * Step 4 (docs/method.md §4) as a pure decision: it never throws and changes nothing. Knowledge passes
+ * only if its bytes hash to the digest the board announced (when the request knows it), it decodes, names a paired board whose key verifies its HMAC, is relative to a base model the console
  * dispatched, holds tensors of that model's names and shapes, holds only finite numbers, has a delta norm
  * within the limit (and equal to what it states), carries a nonce never accepted before, and counts at
- * least one training sample.
+ * least one training sample; and, given the request, names its board, nonce and base.
  */
-export function validateKnowledge(blob: Uint8Array, ctx: InboxContext): Verdict {
+export function validateKnowledge(blob: Uint8Array, ctx: InboxContext, expect?: Expectation): Verdict {
+  if (expect?.digest !== undefined) {
+    const got = createHash('sha256').update(blob).digest('hex')
+    if (got !== expect.digest.toLowerCase()) return no('DIGEST_MISMATCH', `the ${blob.length} bytes read back hash to ${got.slice(0, 12)}, the board announced ${expect.digest.slice(0, 12)} (corrupted on the board or on the way); ask the board again`)
+  }
   let k: SignedKnowledge
   try {
     k = decodeKnowledge(blob)
@@ -64,6 +77,11 @@ export function validateKnowledge(blob: Uint8Array, ctx: InboxContext): Verdict 
   if (Math.abs(norm - body.deltaNorm) > 1e-3 * Math.max(1, norm)) return no('BAD_SHAPE', `states delta norm ${body.deltaNorm} but its tensors' norm is ${norm.toPrecision(6)}`)
   if (ctx.seen(hex(body.nonce))) return no('REPLAY', `nonce ${hex(body.nonce).slice(0, 12)} was already used: a replay`)
   if (body.nTrain === 0) return no('NO_SAMPLES', 'the board trained on no samples (n_b = 0)')
+  if (expect) {
+    if (body.boardId !== expect.boardId) return no('REPLAY', `names board ${body.boardId}, but was read from ${expect.boardId}`)
+    if (hex(body.nonce) !== hex(expect.nonce)) return no('REPLAY', `carries nonce ${hex(body.nonce).slice(0, 12)}, not this request's ${hex(expect.nonce).slice(0, 12)}: a replay`)
+    if (expect.base && hex(body.base) !== hex(expect.base)) return no('UNKNOWN_BASE', `is relative to base model ${hex(body.base).slice(0, 12)}, not this request's ${hex(expect.base).slice(0, 12)}`)
+  }
   return { ok: true, knowledge: k, norm }
 }
 
@@ -89,16 +107,13 @@ export class KnowledgeInbox {
   constructor(private readonly ctx: Omit<InboxContext, 'seen'>) {}
 
   /**
-   * Judges one message. `expect` binds it to the request that asked for it: knowledge naming another
-   * board, or carrying another nonce than the one the console sent, is refused as a replay.
+   * Judges one message. `expect` binds it to the request that asked for it: bytes that do not hash to
+   * the announced digest are refused first; knowledge naming another board, or carrying another nonce than
+   * the one the console sent, is refused as a replay; knowledge about another base than the request's as
+   * an unknown base.
    */
-  submit(blob: Uint8Array, expect?: { boardId: string; nonce: Uint8Array }): Verdict {
-    let v = validateKnowledge(blob, { ...this.ctx, seen: (n) => this.nonces.has(n) })
-    if (v.ok && expect) {
-      const b = v.knowledge.body
-      if (b.boardId !== expect.boardId) v = no('REPLAY', `names board ${b.boardId}, but was read from ${expect.boardId}`)
-      else if (hex(b.nonce) !== hex(expect.nonce)) v = no('REPLAY', `carries nonce ${hex(b.nonce).slice(0, 12)}, not this request's ${hex(expect.nonce).slice(0, 12)}: a replay`)
-    }
+  submit(blob: Uint8Array, expect?: Expectation): Verdict {
+    const v = validateKnowledge(blob, { ...this.ctx, seen: (n) => this.nonces.has(n) }, expect)
     const at = new Date().toISOString()
     if (v.ok) {
       this.nonces.add(hex(v.knowledge.body.nonce))
