@@ -35,7 +35,7 @@ export interface FlashOptions {
   chunkBytes?: number
   /**
    * Trial only: after the golden check, run this on the board's trial model (e.g. its own evaluation,
-   * DIREDI.md step 7 (b)), then REVERT instead of CONFIRM, so the board keeps its confirmed model.
+   * docs/method.md §7 (b)), then REVERT instead of CONFIRM, so the board keeps its confirmed model.
    */
   trialOnly?: (s: BoardSession) => Promise<void>
   /** Stage only: write and verify the inactive slot, boot nothing (a tutor board's copy of the teacher). */

@@ -14,7 +14,7 @@ export function decodeForConsole(artifact: Uint8Array, what: string): Int8Model 
 }
 
 /**
- * K golden inputs and the console's reference int8 outputs for them (DIREDI.md step 2). Inputs are the
+ * K golden inputs and the console's reference int8 outputs for them (docs/method.md §2). Inputs are the
  * quantised `samples` when given (float samples, row-major, e.g. from a test set), else seeded random int8
  * vectors, which reach every kernel path including saturation. A board must reproduce the outputs exactly.
  */

@@ -29,7 +29,7 @@ export async function pair(s: BoardSession, key: Uint8Array, oldKey?: Uint8Array
 }
 
 /**
- * Starts reverse distillation on the board (DIREDI.md step 3) from its running model, which must be `base`.
+ * Starts reverse distillation on the board (docs/method.md §3) from its running model, which must be `base`.
  * Returns the job number and the fresh nonce the knowledge must carry.
  */
 export async function startAdaptation(s: BoardSession, base: Uint8Array, p: AdaptParams): Promise<{ job: number; nonce: Uint8Array }> {

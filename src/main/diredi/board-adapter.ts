@@ -6,7 +6,7 @@ import { sampleOf } from '../emulator/data'
 import { accuracy, adaptedNames, diff, logits, train } from './engine'
 
 /**
- * Reverse distillation on a board (DIREDI.md step 3): the board starts from the float weights its int8
+ * Reverse distillation on a board (docs/method.md §3): the board starts from the float weights its int8
  * model stands for (theta_r, dequantised from the artifact it runs), trains the layers it may adapt on its
  * own training data with the proximal anchor mu/2 * ||theta - theta_r||^2, and returns theta_b - theta_r
  * for those layers, with the accuracy on its own test data of the int8 model it runs and of the adapted one. Only parameters and two
@@ -49,7 +49,7 @@ export class MlBoardAdapter implements Adapter {
   }
 
   /**
-   * The tutor form (DIREDI.md, the second form of step 3/5): two copies of the teacher's architecture,
+   * The tutor form (docs/method.md §8): two copies of the teacher's architecture,
    * both starting from the staged teacher's weights; tutor A learns the dispatched student's outputs on the
    * board's inputs (the "reverse" direction), tutor B the user's labels (both with the proximal anchor to the
    * teacher). The knowledge is theta_B - theta_A in the teacher's weight space: what the user's labels

@@ -9,7 +9,7 @@ import type { MlPool } from '../ml/worker/pool'
 
 /**
  * The training and inference the DiReDi loop needs, on the ml engine's worker pool (each call holds
- * the whole pool while it runs). Every step of DIREDI.md is one `train` with its own loss settings.
+ * the whole pool while it runs). Every step of docs/method.md (§1-§8) is one `train` with its own loss settings.
  */
 export interface TrainSpec {
   spec: ModelSpec
@@ -20,7 +20,7 @@ export interface TrainSpec {
   lr: number
   batchSize?: number
   seed: number
-  /** Soft targets: a teacher's logits on `data` (DIREDI.md step 1/6) or z_T + d (step 5); with alpha < 1. */
+  /** Soft targets: a teacher's logits on `data` (docs/method.md §1 and §6) or z_T + d (step 5); with alpha < 1. */
   targetLogits?: Float32Array | null
   alpha?: number
   tau?: number

@@ -25,7 +25,7 @@ export interface ExperimentCtx {
 
 
 /**
- * The experiment harness (DIREDI.md, "Baselines"): every method on the same scenario, data, seed and
+ * The experiment harness (docs/method.md §10): every method on the same scenario, data, seed and
  * student budget, each starting from the same T_0 and S_0 on the same virtual boards. Users' accuracy is
  * what the boards measure on their own test data (for `local`, the adapted model they keep); V_p figures
  * are the console's. The yardstick is DiReDi's gain over `none` against the larger of oracle's and local's.

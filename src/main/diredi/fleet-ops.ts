@@ -72,7 +72,7 @@ export function listen(f: LabFleet, ledger: PrivacyLedger): () => void {
 }
 
 /**
- * Rolls an artifact out to the fleet's boards through the fleet layer (DIREDI.md steps 2 and 7: trial,
+ * Rolls an artifact out to the fleet's boards through the fleet layer (docs/method.md §2 and §7: trial,
  * golden check, confirm; four at a time; any failure leaves a board on its previous model).
  */
 export async function rollOut(deps: FleetDeps, f: LabFleet, artifact: { id: string; hash: string }, signal: AbortSignal): Promise<RolloutSummary> {
@@ -98,7 +98,7 @@ export async function evalBoards(deps: FleetDeps, f: LabFleet): Promise<Map<stri
 
 /**
  * Each board's accuracy with a candidate it runs on trial only (flashed, golden-checked, evaluated,
- * then reverted): DIREDI.md step 7 (b) without flashing anything for good.
+ * then reverted): docs/method.md §7 (b) without flashing anything for good.
  */
 export async function trialEval(deps: FleetDeps, f: LabFleet, artifact: Uint8Array, signal: AbortSignal): Promise<Map<string, number>> {
   const out = new Map<string, number>()

@@ -13,7 +13,7 @@ export interface LoadedScenario {
 
 /**
  * Scenario files: the ones shipped in `scenarios/` beside the package, the user's own in
- * <dataDir>/scenarios, or any path. Scenarios are data (DIREDI.md), so a user adds one by dropping a
+ * <dataDir>/scenarios, or any path. Scenarios are data (docs/method.md), so a user adds one by dropping a
  * JSON file in the data directory or naming its path.
  */
 export class ScenarioLibrary {

@@ -9,8 +9,8 @@ import { Rng } from '../../shared/random'
 import { parseScenario, partition } from './partition'
 
 /**
- * DIREDI.md: "No message type of the protocol can carry an input sample or a per-sample output. This is
- * checked by tests, not promised." A dataset of high-entropy images (each one recognisable by its bytes)
+ * docs/method.md §0: no message type of the board protocol can carry an input or a per-sample output,
+ * and this test checks the bytes on the line. A dataset of high-entropy images (each one recognisable by its bytes)
  * and a board that holds some of them; every byte the board sends toward the console during a full round
  * is captured on the wire, and none of its private samples, in any encoding, nor the per-sample outputs
  * of its models, is found there.

@@ -33,7 +33,7 @@ export interface QaInput {
 }
 
 /**
- * The QA gate of DIREDI.md step 7. Passes only if (a) the candidate student's V_p accuracy over the
+ * The QA gate of docs/method.md §7. Passes only if (a) the candidate student's V_p accuracy over the
  * classes the users hold and did not relabel falls by at most the policy's points against S_r, and the
  * new teacher's V_p accuracy over the classes nobody relabelled falls by at most the same; (b) no board's
  * accuracy on its own test data falls (beyond the tolerance); (c) the int8 artifact agrees with the float

@@ -9,7 +9,7 @@ import type { InProcessBoard } from '../emulator/inprocess'
 import { privacyOf } from './round'
 
 /**
- * A round whose knowledge fails validation changes nothing (DIREDI.md step 4): the console's key for a
+ * A round whose knowledge fails validation changes nothing (docs/method.md §4): the console's key for a
  * board is replaced, so the board's signature no longer verifies; the round refuses the knowledge with
  * its reason, makes no teacher version and no candidate, and the boards keep their model.
  */

@@ -29,7 +29,7 @@ export interface DirediDeps {
 }
 
 /**
- * The DiReDi loop as a service (DIREDI.md): scenarios, rounds and experiments as jobs, their reports,
+ * The DiReDi loop as a service (docs/method.md): scenarios, rounds and experiments as jobs, their reports,
  * and teacher versions. Rounds run on virtual boards over the real board link (round.ts); the
  * experiment harness runs every baseline on the same data and seed (experiment.ts).
  */

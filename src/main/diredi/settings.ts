@@ -1,7 +1,7 @@
 import type { Scenario } from '../../shared/diredi/scenario'
 import { DEFAULT_QA_POLICY, type QaPolicy } from '../../shared/diredi/qa'
 
-/** Everything a round and an experiment are tuned by (DIREDI.md steps 1, 3, 5, 6), resolved once. */
+/** Everything a round and an experiment are tuned by (docs/method.md §1, §3, §5, §6), resolved once. */
 export interface Settings {
   teacherEpochs: number
   studentEpochs: number

@@ -59,7 +59,7 @@ function mlpTeacher(inputShape: number[], classes: number): ModelSpec {
 /**
  * Resolves a scenario against its dataset and makes (or finds, from an earlier run) the manufacturer's
  * starting point: the teacher T_0 trained on the presumed data D_p only (it never sees a user sample), the
- * student S_0 distilled from it on D_p for the boards' budget (DIREDI.md step 1), and S_0's int8 artifact.
+ * student S_0 distilled from it on D_p for the boards' budget (docs/method.md §1), and S_0's int8 artifact.
  * Models are kept in the registry under names that carry the run's key, so a second run reuses them.
  */
 export async function prepareBase(deps: SetupDeps, scenario: Scenario, file: string, o: { teacher?: string; signal?: AbortSignal; log: Log; overrides?: Partial<Settings> }): Promise<Base> {

@@ -6,7 +6,7 @@ import { writeJsonAtomic } from '../store/atomic'
 import type { ModelRecord, Registry } from '../store/types'
 
 /**
- * Teacher versions (DIREDI.md step 5: every update is a new teacher). A teacher made from another names
+ * Teacher versions (docs/method.md §5: every update is a new teacher). A teacher made from another names
  * it as `lineage.parentId` and the knowledge it took in `lineage.knowledge`; the root of that chain names
  * the line. Which version of a line is current (the one the next round starts from) is kept in
  * <dataDir>/diredi/teachers.json; by default the newest. Restoring an earlier version only moves that

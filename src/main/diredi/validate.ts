@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
 
-/** Why knowledge was refused (DIREDI.md step 4). */
+/** Why knowledge was refused (docs/method.md §4). */
 export type RejectCode = 'DIGEST_MISMATCH' | 'MALFORMED' | 'UNKNOWN_BOARD' | 'BAD_SIGNATURE' | 'UNKNOWN_BASE' | 'BAD_SHAPE' | 'NON_FINITE' | 'NORM_TOO_LARGE' | 'REPLAY' | 'NO_SAMPLES'
 
 export type Verdict = { ok: true; knowledge: SignedKnowledge; norm: number } | { ok: false; code: RejectCode; reason: string }

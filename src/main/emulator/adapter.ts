@@ -2,7 +2,7 @@ import type { KnowledgeTensor } from '../../shared/wire/knowledge'
 import type { PrivateData } from './data'
 import type { LoadedModel } from './runtime'
 
-/** One on-board adaptation job (DIREDI.md step 3), as the firmware hands it to its Adapter. */
+/** One on-board adaptation job (docs/method.md §3), as the firmware hands it to its Adapter. */
 export interface AdaptRequest {
   /** The artifact of the running (dispatched) model S_r, and the model loaded from it. */
   artifact: Uint8Array

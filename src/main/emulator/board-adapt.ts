@@ -32,7 +32,7 @@ export function pairingProof(oldKey: Uint8Array, newKey: Uint8Array, boardId: st
 }
 
 /**
- * Pairing, adaptation jobs and the knowledge upload of a virtual board (DIREDI.md step 3). One job at a
+ * Pairing, adaptation jobs and the knowledge upload of a virtual board (docs/method.md §3). One job at a
  * time; its result stays readable (KNOWLEDGE_GET, by offset) until the next job starts or the board reboots.
  */
 export class AdaptJobs {

@@ -1,5 +1,5 @@
 /**
- * A board's own user data set (DIREDI.md: U_b, split on the board into train and test). It lives in the
+ * A board's own user data set (docs/method.md §0: U_b, split on the board into train and test). It lives in the
  * virtual board's memory only: no message of the protocol can carry a sample of it to the console.
  */
 export interface PrivateSplit {

@@ -8,7 +8,7 @@ export function l2(tensors: KnowledgeTensor[]): number {
 }
 
 /**
- * The optional privacy step of DIREDI.md step 3, applied on the board before signing: scale the whole
+ * The optional privacy step of docs/method.md §3, applied on the board before signing: scale the whole
  * delta so that ||delta|| <= clip, then add Gaussian noise of std sigma * clip to every value. clip 0
  * disables both (noise without a bound on the norm has no meaning). Returns new tensors.
  */

@@ -19,7 +19,7 @@ export interface FitOptions {
   teacher: SpecModel | null
   /**
    * Soft targets given directly instead of a teacher: logits (rows of the training split · classes),
-   * e.g. z_T(x) + d(x) when knowledge is folded into a teacher (DIREDI.md step 5).
+   * e.g. z_T(x) + d(x) when knowledge is folded into a teacher (docs/method.md §5).
    */
   targetLogits?: Float32Array | null
   hyper: TrainHyper

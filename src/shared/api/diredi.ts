@@ -5,7 +5,7 @@ import type { Ledger } from '../diredi/ledger'
 import type { QaReport } from '../diredi/qa'
 
 /**
- * The DiReDi loop as the UI and the CLI reach it (DIREDI.md): scenarios, rounds on virtual boards over
+ * The DiReDi loop as the UI and the CLI reach it (docs/method.md): scenarios, rounds on virtual boards over
  * the real board link, the experiment harness with its baselines, knowledge inboxes, privacy ledgers,
  * QA reports, and teacher versions with restore.
  */
@@ -28,7 +28,7 @@ export interface ScenarioSummary {
   description: string | null
 }
 
-/** One inbox entry: a knowledge message as the console judged it (DIREDI.md step 4). */
+/** One inbox entry: a knowledge message as the console judged it (docs/method.md §4). */
 export interface InboxRecord {
   boardId: string | null
   at: string
@@ -86,7 +86,7 @@ export interface RoundReport {
   qa: QaReport | null
   rollout: { boards: number; succeeded: number; failed: number } | null
   /**
-   * The boards' optional privacy step (DIREDI.md step 3): clip C, noise multiplier sigma, and the
+   * The boards' optional privacy step (docs/method.md §3): clip C, noise multiplier sigma, and the
    * (epsilon, delta) of one round's release by the Gaussian mechanism, epsilon = sqrt(2 ln(1.25/delta)) / sigma
    * (valid for sigma >= sqrt(2 ln(1.25/delta)), i.e. epsilon <= 1); rounds compose (epsilons add). Null when off.
    */
@@ -101,7 +101,7 @@ export type RoundSummary = Pick<RoundReport, 'id' | 'scenario' | 'round' | 'jobI
   qaPassed: boolean | null
 }
 
-/** One method's figures in one round of an experiment (DIREDI.md, "Baselines"). */
+/** One method's figures in one round of an experiment (docs/method.md §10). */
 export interface MethodRow {
   method: MethodId
   round: number
@@ -128,7 +128,7 @@ export interface ExperimentReport {
   table: MethodRow[]
   /** Every method's row in every round (none, local and oracle have one). */
   perRound: MethodRow[]
-  /** DIREDI.md's yardstick: gains in acc_user over `none`, and DiReDi's gain as a share of the larger of oracle's and local's. */
+  /** The yardstick of docs/method.md §10: gains in acc_user over `none`, and DiReDi's gain as a share of the larger of oracle's and local's. */
   yardstick: { gainDiredi: number; gainLocal: number; gainOracle: number; share: number; met: boolean }
   /** Files written with --out (table JSON, chart). */
   files: string[]
@@ -155,7 +155,7 @@ export interface TeacherLine {
 }
 
 const Tuning = {
-  /** Boards' adaptation epochs and learning rate, and the proximal weight (DIREDI.md step 3). */
+  /** Boards' adaptation epochs and learning rate, and the proximal weight (docs/method.md §3). */
   boardEpochs: z.number().int().min(1).max(500).optional(),
   boardLr: z.number().positive().max(1).optional(),
   mu: z.number().min(0).max(1e6).optional(),

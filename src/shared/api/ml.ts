@@ -49,9 +49,9 @@ export const DistillParams = z
     alpha: z.number().min(0).max(1).optional(),
     tau: z.number().positive().max(100).optional(),
     ...Training,
-    /** One weight per class (DIREDI.md step 6), multiplied into every sample's weight. */
+    /** One weight per class (docs/method.md §6), multiplied into every sample's weight. */
     classWeights: z.array(z.number().min(0).max(1e6)).min(1).max(100_000).optional(),
-    /** One weight per training sample, w(x) of DIREDI.md step 1. */
+    /** One weight per training sample, w(x) of docs/method.md §1 and §6. */
     sampleWeights: z.array(z.number().min(0).max(1e6)).min(1).max(10_000_000).optional(),
     /** Start from this student's weights instead of fresh ones (its architecture is kept). */
     warmStart: Ref.optional(),

@@ -1,5 +1,5 @@
 /**
- * The QA gate's inputs and report (DIREDI.md step 7), as they cross the API. Accuracies are fractions
+ * The QA gate's inputs and report (docs/method.md §7), as they cross the API. Accuracies are fractions
  * in [0, 1]; "points" in the policy are percentage points (3 = 0.03).
  */
 export interface QaPolicy {
@@ -10,7 +10,7 @@ export interface QaPolicy {
   /** How far, in points, a board's accuracy on its own test data may fall. Default 0: it may not fall. */
   boardTolerancePts: number
   /**
-   * Optional, stricter than DIREDI.md's (a): the largest drop, in points, of any single guarded class of
+   * Optional, stricter than check (a) of docs/method.md §7: the largest drop, in points, of any single guarded class of
    * the student on V_p (null: not checked; (a) guards the guarded classes together).
    */
   maxClassDropPts: number | null

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /**
  * A scenario file: how each board's private data differs from the manufacturer's presumed data
- * (DIREDI.md, "Scenarios"). Scenarios are data so users can write their own; this schema is the whole
+ * (docs/method.md §11). Scenarios are data so users can write their own; this schema is the whole
  * format. Dataset-dependent checks (class ids in range, enough samples) happen when the scenario is
  * resolved against its dataset, and name the field too.
  */
@@ -49,7 +49,7 @@ export const BoardEntry = z
     prior: Prior.optional(),
     preference: Preference.optional(),
     covariate: Covariate.optional(),
-    /** What the board may adapt on itself (DIREDI.md step 3); `tutor` boards can also run the tutor form. */
+    /** What the board may adapt on itself (docs/method.md §3); `tutor` boards can also run the tutor form. */
     adapt: z.enum(['head', 'all', 'tutor']).optional(),
     /** The board's budget for its student, in KB of int8 weights and KB of activation RAM. */
     flash_kb: z.number().positive().optional(),
@@ -70,7 +70,7 @@ export const Models = z
   })
   .strict()
 
-/** The round's settings (DIREDI.md steps 3, 5, 6); the API's and CLI's options override them. */
+/** The round's settings (docs/method.md §3, §5, §6); the API's and CLI's options override them. */
 export const Tuning = z
   .object({
     board_epochs: z.number().int().min(1).max(500).optional(),
@@ -87,12 +87,12 @@ export const Tuning = z
     redistil_mu: z.number().min(0).max(1e6).optional(),
     /** Tutor form: the share of the tutors' delta the console adds to the teacher (lambda of that form). */
     tutor_scale: z.number().min(0).max(10).optional(),
-    /** QA policy (DIREDI.md step 7): points the guarded V_p accuracy may fall (default 3), and an optional per-class limit. */
+    /** QA policy (docs/method.md §7): points the guarded V_p accuracy may fall (default 3), and an optional per-class limit. */
     max_regression_pts: z.number().min(0).max(100).optional(),
     max_class_drop_pts: z.number().min(0).max(100).optional(),
     /** Points a board's accuracy on its own test data may fall in QA check (b) (default 0: it may not fall). */
     board_tolerance_pts: z.number().min(0).max(100).optional(),
-    /** Optional privacy on the boards (DIREDI.md step 3): clip the delta's L2 norm to `clip` and add Gaussian noise of std sigma * clip. */
+    /** Optional privacy on the boards (docs/method.md §3): clip the delta's L2 norm to `clip` and add Gaussian noise of std sigma * clip. */
     clip: z.number().positive().max(1e6).optional(),
     sigma: z.number().min(0).max(1e3).optional()
   })

@@ -134,7 +134,7 @@ export function activationClamp(activation: Activation, q: QParams): { actMin: n
  * The float weights an int8 model stands for: kernels q_w * weightScales[c] back in the spec's layouts
  * (dense [in, out], conv HWIO, depthwise [kh, kw, cin, m]); biases q_b * inputScale * weightScales[c],
  * where inputScale is the scale of the layer's input. A board that trains its model starts from these
- * (DIREDI.md step 3), and the console rebuilds S_b = these + delta from the same bytes.
+ * (docs/method.md §3), and the console rebuilds S_b = these + delta from the same bytes.
  */
 export function dequantizeWeights(m: Int8Model): ModelWeights {
   const tensors: NamedTensor[] = []

@@ -4,7 +4,7 @@ import { HASH_BYTES, NONCE_BYTES } from './fields'
 import { utf8Decode, utf8Encode } from './utf8'
 
 /**
- * The knowledge blob a board uploads after adaptation (DIREDI.md step 3): parameter deltas and aggregate
+ * The knowledge blob a board uploads after adaptation (docs/method.md §3): parameter deltas and aggregate
  * figures, never data. Layout (little-endian), then a 32-byte HMAC-SHA256 tag over every byte before it,
  * keyed with the board's key provisioned at pairing (PAIR):
  *

@@ -139,7 +139,7 @@ export const MESSAGES = {
     0x32,
     'ADAPT_START',
     [rid, enumOf('layers', ADAPT_LAYERS), u16('epochs'), f32('lr'), f32('mu'), f32('clip'), f32('sigma'), hash('base'), nonce('nonce'), u32('seed')],
-    { doc: 'Starts reverse distillation on the board (DIREDI.md step 3) from the running model, which must have hash `base`; with layers tutor, base names the teacher artifact staged (verified, not booted) in the other slot, and the knowledge is in the teacher weight space. clip and sigma 0 mean off. The nonce is bound into the signed knowledge.' }
+    { doc: 'Starts reverse distillation on the board (docs/method.md §3) from the running model, which must have hash `base`; with layers tutor, base names the teacher artifact staged (verified, not booted) in the other slot, and the knowledge is in the teacher weight space. clip and sigma 0 mean off. The nonce is bound into the signed knowledge.' }
   ),
   ADAPT_STARTED: boardMessage(0x33, 'ADAPT_STARTED', [rid, u16('job')], { replyTo: ['ADAPT_START'], doc: 'The job number to follow.' }),
   ADAPT_PROGRESS: boardMessage(0x34, 'ADAPT_PROGRESS', [u16('job'), u16('epoch'), u16('epochs'), f32('loss')], {

@@ -4,7 +4,7 @@ import { BOARD_FIELD_KINDS, CONSOLE_ONLY_FIELD_KINDS, type FieldKind } from './f
 import { MESSAGE_LIST, MESSAGES } from './messages'
 
 /**
- * DIREDI.md: no message type from a board can carry an input sample or a per-sample output of private
+ * docs/method.md §0: no message type from a board can carry an input sample or a per-sample output of private
  * data. This walks every definition of the protocol, so a new message that breaks it fails here.
  */
 describe('privacy of board messages', () => {

@@ -16,7 +16,7 @@ interface TuningFlags {
 
 function tuning(cmd: Command): Command {
   return cmd
-    .option('--board-epochs <n>', "boards' adaptation epochs (DIREDI.md step 3)", intOption('--board-epochs', 1, 500))
+    .option('--board-epochs <n>', "boards' adaptation epochs (docs/method.md §3)", intOption('--board-epochs', 1, 500))
     .option('--board-lr <rate>', "boards' learning rate", numOption('--board-lr', 1e-8, 1))
     .option('--mu <w>', 'proximal anchor weight on the boards', numOption('--mu', 0, 1e6))
     .option('--lambda <w>', "weight of the manufacturer's labels in the teacher update (step 5)", numOption('--lambda', 0, 1e6))
@@ -30,7 +30,7 @@ export function registerDiredi(program: Command, ctx: CliContext): void {
   tuning(
     program
       .command('round')
-      .description('run DiReDi rounds on virtual boards from a scenario, over the real board link (DIREDI.md steps 2-7)')
+      .description('run DiReDi rounds on virtual boards from a scenario, over the real board link (docs/method.md §2-§7)')
       .requiredOption('--scenario <file>', 'scenario file, or the name of one in the library (diredi scenarios)')
       .option('--teacher <id>', 'start from this teacher (default: the current version of the scenario’s teacher line)')
       .option('--rounds <n>', 'rounds to run, each from where the last left the fleet', intOption('--rounds', 1, 50), 1)

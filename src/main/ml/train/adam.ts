@@ -1,4 +1,4 @@
-/** Adam's settings (PyTorch's formulation), plus the proximal pull of DIREDI.md step 3/6. */
+/** Adam's settings (PyTorch's formulation), plus the proximal pull of docs/method.md §3 and §6. */
 export interface AdamSettings {
   /** Learning rate at this step (after any schedule). */
   lr: number

@@ -15,7 +15,7 @@ export interface PrepareOptions {
   /** Share of the rows held out for validation (early stopping), 0..0.5. */
   valFraction: number
   seed: number
-  /** Per-sample weights (DIREDI.md w(x)), default 1. */
+  /** Per-sample weights (docs/method.md §6: w(x)), default 1. */
   sampleWeights?: Float32Array | null
   /** Per-class weights, default 1. */
   classWeights?: number[] | null

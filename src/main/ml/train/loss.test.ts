@@ -6,7 +6,7 @@ import { distillLoss } from './loss'
 
 beforeAll(() => initBackend())
 
-/** The loss of DIREDI.md step 1, written out in float64 from the formula, for comparison. */
+/** The loss of docs/method.md §1, written out in float64 from the formula, for comparison. */
 function reference(s: number[][], t: number[][], y: number[], w: number[], alpha: number, tau: number, denom: number): number {
   const logSoftmax = (z: number[]) => {
     const m = Math.max(...z)

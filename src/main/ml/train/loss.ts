@@ -14,7 +14,7 @@ export interface LossOptions {
 }
 
 /**
- * The distillation loss of DIREDI.md step 1 over the rows given, divided by `denominator`:
+ * The distillation loss of docs/method.md §1 over the rows given, divided by `denominator`:
  *   Σ_i w_i · [ alpha · CE(S(x_i), y_i) + (1 - alpha) · tau² · KL( softmax(T(x_i)/tau) || softmax(S(x_i)/tau) ) ]
  * student, teacher: logits [n, C]; oneHot: the labels y as one-hot rows [n, C]; weights [n]: each
  * sample's weight times the weight of its class. With no teacher (or alpha = 1) only the weighted

@@ -29,7 +29,7 @@ export interface TrainHyper {
   augment: 'none' | 'shift'
   /**
    * Parameters before this flat index (layout.ts order) stay as they are: 0 or absent trains all; the
-   * head's first index trains only the last layer (a board that adapts its head, DIREDI.md step 3).
+   * head's first index trains only the last layer (a board that adapts its head, docs/method.md §3).
    */
   trainFrom?: number
 }

@@ -11,7 +11,7 @@ export interface RunRequest {
 }
 
 /**
- * The DiReDi loop as the console reports it (DIREDI.md): scenarios, rounds with their reports
+ * The DiReDi loop as the console reports it (docs/method.md): scenarios, rounds with their reports
  * (inbox, ledger, QA), experiments, and teacher lines with restore. Rounds and experiments run as
  * jobs: starting one returns its job id, and the jobs store follows it.
  */
