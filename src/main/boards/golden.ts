@@ -1,6 +1,6 @@
 import { ArtifactError, decodeArtifact, inputSize, quantizeInput, runInt8, type Int8Model } from '../../shared/int8'
 import { rng } from '../../shared/wire/random'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { GoldenSet } from './flash'
 
 /** Decodes an artifact for the console's own use; a bad one is MODEL_INVALID, not a bug. */

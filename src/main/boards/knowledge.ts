@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
 import { WireError } from '../../shared/wire/errors'
 import { utf8Encode } from '../../shared/wire/utf8'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { BoardSession } from './session'
 
 export interface AdaptParams {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { flashArtifact, type GoldenSet } from '../boards/flash'
 import { BoardSession } from '../boards/session'
 import type { FaultSpec } from './faults'

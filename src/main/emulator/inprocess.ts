@@ -1,4 +1,4 @@
-import { nodeClock } from '../boards/clock'
+import { nodeClock } from '../core/clock'
 import { SerialOpener } from '../transport/serial'
 import { VirtualBus, type VirtualDevice } from '../transport/virtual'
 import type { PortOpener } from '../transport/types'

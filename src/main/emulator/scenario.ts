@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { ADAPTATION } from '../../shared/wire/messages'
 import type { BoardConfig } from './board'
 import { parseFaults } from './faults'

@@ -1,6 +1,6 @@
 import type { EvalReport } from '../../shared/api/ml'
 import type { SpecModel } from '../../shared/model/spec'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { LoadedDataset } from '../store/types'
 import { argmaxAll, scoreLabels } from './eval'
 import { predictLogits } from './predict'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { DistillRequest, DistillResult, TeacherTrainRequest, TeacherTrainResult } from '../../shared/api/ml'
-import type { JobContext, JobKind } from '../fleet/jobs'
+import type { JobContext, JobKind } from '../core/jobs'
 import { DISTILL_DEFAULTS, TEACHER_DEFAULTS, hyperFrom } from './defaults'
 import { evaluateModel } from './evaluate'
 import { fit } from './fit'

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { sha256 } from './atomic'
+import { sha256 } from '../core/atomic'
 import { pickByRef, readCatalog } from './catalog'
 import type { ChangeListener } from './datasets'
 import { writeEntry } from './entry'
@@ -9,7 +9,7 @@ import type { Mutex } from './lock'
 import type { ModelStore } from './models'
 import { ID_PREFIX, makeId } from './names'
 import type { ArtifactRecord } from './types'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 const HINT = 'list them with `diredi artifacts`'
 

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { parseNumber, readLines, splitFields } from './csv'
 import { labelsToClasses } from './csv-labels'
 import { type Decoded, DEFAULT_SEED, DEFAULT_TEST_FRACTION, type SplitOptions } from './decoded'

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { fsErrorToApp } from '../../app/errors'
+import { fsErrorToApp } from '../../core/errors'
 
 /**
  * Splits one CSV line into trimmed fields. Double-quoted fields may hold the delimiter and doubled quotes

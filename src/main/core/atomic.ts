@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { fsErrorToApp } from '../app/errors'
+import { fsErrorToApp } from './errors'
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a torn
