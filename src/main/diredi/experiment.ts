@@ -5,7 +5,7 @@ import { METHODS, type ExperimentReport, type ExperimentRequest, type MethodId, 
 import type { SpecModel } from '../../shared/model/spec'
 import { writeFileAtomic } from '../core/atomic'
 import { experimentChartSvg } from './chart'
-import { addDelta, labels, logits, mean, shareRight, train, weightShapes } from './engine'
+import { addDelta, labels, logits, mean, shareRight, train, weightShapes } from '../ml/engine'
 import { evalBoards, openLabFleet, requestKnowledge, rollOut, trialEval } from './fleet-ops'
 import { pct, perClassAccuracy } from './qa'
 import { deltaOf, runRound, type RoundStart } from './round'

@@ -7,7 +7,7 @@ import type { MlService } from '../ml/service'
 import { quantizeInWorker } from '../ml/quantize/run'
 import { defaultTeacherSpec } from '../ml/teacher'
 import type { LoadedDataset, Registry } from '../store/types'
-import { accuracy, logits, train } from './engine'
+import { accuracy, logits, train } from '../ml/engine'
 import { partition, type Partition } from './partition'
 import { resolveSettings, type Settings } from './settings'
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { AppError } from '../core/errors'
-import { flashArtifact, type GoldenSet } from '../boards/flash'
-import { BoardSession } from '../boards/session'
-import type { FaultSpec } from './faults'
-import { InProcessBoards, type InProcessBoard } from './inprocess'
-import { int8Runtime } from './int8-runtime'
+import { AppError } from '../../src/main/core/errors'
+import { flashArtifact, type GoldenSet } from '../../src/main/boards/flash'
+import { BoardSession } from '../../src/main/boards/session'
+import type { FaultSpec } from '../../src/main/emulator/faults'
+import { InProcessBoards, type InProcessBoard } from '../../src/main/emulator/inprocess'
+import { int8Runtime } from '../../src/main/emulator/int8-runtime'
 
 export interface CampaignOptions {
   boards: number
