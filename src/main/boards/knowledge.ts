@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { sha256Hex } from '../core/hash'
 import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
 import { WireError } from '../../shared/wire/errors'
 import { utf8Encode } from '../../shared/wire/utf8'
@@ -24,7 +25,6 @@ export interface CollectedKnowledge extends SignedKnowledge {
   job: number
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest()
 
 /**
  * Provisions the board's knowledge-signing key (the console keeps it; see keys.ts). A paired board takes a
@@ -136,7 +136,7 @@ export async function collectKnowledge(s: BoardSession, base: Uint8Array, key: U
   const { job, nonce } = await startAdaptation(s, base, p)
   const done = await awaitAdaptation(s, job, onProgress)
   const blob = await readKnowledge(s, job, done.bytes)
-  const digest = sha256(blob).toString('hex')
+  const digest = sha256Hex(blob)
   if (digest !== done.digest) throw new AppError('KNOWLEDGE_REJECTED', `${s.path}: the knowledge read back hashes to ${digest.slice(0, 12)}, the board announced ${done.digest.slice(0, 12)}`)
   return { ...verifyKnowledge(blob, key, { boardId: info.boardId, base, nonce }), blob, digest, job }
 }
