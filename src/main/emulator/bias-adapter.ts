@@ -1,7 +1,7 @@
 import { decodeArtifact, isWeighted } from '../../shared/int8'
 import type { Adapter, AdaptRequest, AdaptResult } from './adapter'
 import { sampleOf } from './data'
-import { argmax } from './board-infer'
+import { argmax } from '../../shared/argmax'
 
 /**
  * A small real adapter for boards that adapt their head: it learns a correction d of the last layer's

@@ -1,7 +1,7 @@
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
 import type { Adapter, AdaptRequest, AdaptResult } from './adapter'
 import type { MlPool } from '../ml/worker/pool'
-import { argmax } from './board-infer'
+import { argmax } from '../../shared/argmax'
 import { sampleOf } from './data'
 import { accuracy, adaptedNames, diff, logits, train } from '../ml/engine'
 

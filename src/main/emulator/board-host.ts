@@ -2,8 +2,14 @@ import type { Clock } from '../../shared/wire/clock'
 import type { SlotInfo } from '../../shared/wire/fields'
 import type { LinkOptions } from '../../shared/wire/link'
 import {
-  PROTOCOL_MAX, PROTOCOL_MIN, type AdaptationCapability, type BoardErrorCode, type BoardMessageName, type LOG_LEVELS,
-  type MessageValue, type SlotName
+  PROTOCOL_MAX,
+  PROTOCOL_MIN,
+  type AdaptationCapability,
+  type BoardErrorCode,
+  type BoardMessageName,
+  type LOG_LEVELS,
+  type MessageValue,
+  type SlotName
 } from '../../shared/wire/messages'
 import type { Adapter } from './adapter'
 import type { PrivateData } from './data'
@@ -106,7 +112,13 @@ export interface BoardHost {
   fail(rid: number, code: BoardErrorCode, detail: string): void
   log(level: (typeof LOG_LEVELS)[number], text: string): void
   slotInfo(name: SlotName): SlotInfo
-  slotsValue(): { active: SlotName | 'none'; running: SlotName | 'none'; trial: boolean; slotA: SlotInfo; slotB: SlotInfo }
+  slotsValue(): {
+    active: SlotName | 'none'
+    running: SlotName | 'none'
+    trial: boolean
+    slotA: SlotInfo
+    slotB: SlotInfo
+  }
   /** SHA-256 of the running model's slot (the `base` adaptation is bound to). */
   runningHash(): Uint8Array | null
 }

@@ -2,13 +2,8 @@ import { performance } from 'node:perf_hooks'
 import type { MessageValue } from '../../shared/wire/messages'
 import type { BoardHost } from './board-host'
 import { sampleOf } from './data'
+import { argmax } from '../../shared/argmax'
 
-/** Index of the largest score (the first on ties, as the reference interpreter's argmax). */
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i
-  return best
-}
 
 /** Runs the running model on an input the console sent and answers with its output. */
 export function infer(b: BoardHost, v: MessageValue<'INFER'>): void {

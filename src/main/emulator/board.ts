@@ -1,4 +1,5 @@
 import { sameBytes, sha256 } from '../core/hash'
+import { mulberry32 } from '../../shared/random'
 import type { TimerHandle } from '../../shared/wire/clock'
 import { decodePayload, encodePayload } from '../../shared/wire/codec'
 import { WireError } from '../../shared/wire/errors'
@@ -12,7 +13,6 @@ import {
 import { AdaptJobs } from './board-adapt'
 import { evalPrivate, infer } from './board-infer'
 import { bootTrial, confirm, FaultPlan, flashBegin, flashData, flashEnd, revert } from './board-slots'
-import { rng } from './faults'
 import type { LoadedModel } from './runtime'
 import { newFlash, type BoardFlash } from './storage'
 import { Uart } from './uart'
@@ -51,7 +51,7 @@ export class VirtualBoard implements BoardHost {
     flash?: BoardFlash
   ) {
     this.flash = flash ?? newFlash(cfg.flashBytes)
-    this.rand = rng(env.faults.seed)
+    this.rand = mulberry32(env.faults.seed)
     this.uart = new Uart(env.clock, cfg.baud, cfg.pace, env.faults, this.rand, send)
     this.uart.receive((b) => this.link.feed(b))
     this.jobs = new AdaptJobs(this)
