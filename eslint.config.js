@@ -9,6 +9,7 @@ import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
 import { builtinModules } from 'node:module'
+import prettier from 'eslint-config-prettier/flat'
 import { localPlugin } from './eslint-rules/folder-order.js'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
@@ -78,5 +79,7 @@ export default tseslint.config(
   { files: ['src/main/hosts/electron/**'], rules: lanes({ tf: true, serial: true }) },
   // The folder order of src/main (docs/architecture.md): imports go downward only. Tests (*.test.ts) are
   // exempt: a test may drive its folder against real parts above it (a boards test talks to an emulated board).
-  { files: ['src/main/**/*.ts'], ignores: ['src/main/**/*.test.ts'], plugins: { local: localPlugin }, rules: { 'local/folder-order': 'error' } }
+  { files: ['src/main/**/*.ts'], ignores: ['src/main/**/*.test.ts'], plugins: { local: localPlugin }, rules: { 'local/folder-order': 'error' } },
+  // Layout is Prettier's (.prettierrc.json): this turns off every stylistic rule that could disagree with it.
+  prettier
 )

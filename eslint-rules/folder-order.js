@@ -5,7 +5,18 @@
 import { dirname, resolve, sep } from 'node:path'
 
 /** Bottom to top. A folder may import the folders of every layer below its own. */
-export const FOLDER_LAYERS = [['core'], ['transport', 'store'], ['boards'], ['fleet'], ['ml'], ['emulator'], ['diredi'], ['app'], ['hosts'], ['cli']]
+export const FOLDER_LAYERS = [
+  ['core'],
+  ['transport', 'store'],
+  ['boards'],
+  ['fleet'],
+  ['ml'],
+  ['emulator'],
+  ['diredi'],
+  ['app'],
+  ['hosts'],
+  ['cli']
+]
 
 const layerOf = new Map(FOLDER_LAYERS.flatMap((layer, i) => layer.map((f) => [f, i])))
 
@@ -46,7 +57,12 @@ export const folderOrder = {
         if (!layerOf.has(folder)) return context.report({ node, messageId: 'unknown', data: { folder } })
       }
       const allowed = allowedImports(from)
-      if (!allowed.includes(to)) context.report({ node, messageId: 'upward', data: { from, to, spec, allowed: allowed.length ? allowed.join(', ') : 'no other folder' } })
+      if (!allowed.includes(to))
+        context.report({
+          node,
+          messageId: 'upward',
+          data: { from, to, spec, allowed: allowed.length ? allowed.join(', ') : 'no other folder' }
+        })
     }
     return {
       ImportDeclaration: (n) => check(n.source),

@@ -10,7 +10,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const SPEC = /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+const SPEC =
+  /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
 
 /** Every .ts file under dir (recursively), absolute paths. */
 function tsFiles(dir) {
@@ -155,7 +156,8 @@ export function report(root) {
     const path = loop(folders, comp)
     lines.push(`folder cycle: ${path.join(' -> ')}`)
     if (comp.length > 2) lines.push(`  all folders in it: ${comp.join(', ')}`)
-    for (let i = 0; i + 1 < path.length; i++) lines.push(`  ${path[i]} -> ${path[i + 1]}: ${why.get(`${path[i]} -> ${path[i + 1]}`)}`)
+    for (let i = 0; i + 1 < path.length; i++)
+      lines.push(`  ${path[i]} -> ${path[i + 1]}: ${why.get(`${path[i]} -> ${path[i + 1]}`)}`)
   }
   for (const comp of cycles(files)) {
     lines.push(`file cycle (${comp.length} files): ${loop(files, comp).join(' -> ')}`)
@@ -169,7 +171,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const lines = report(root)
   if (lines.length) {
     console.error(lines.join('\n'))
-    console.error(`\n${relative(process.cwd(), root) || '.'}: import cycles found; make the imports go one way (see docs/architecture.md: folder order)`)
+    console.error(
+      `\n${relative(process.cwd(), root) || '.'}: import cycles found; make the imports go one way (see docs/architecture.md: folder order)`
+    )
     process.exit(1)
   }
 }

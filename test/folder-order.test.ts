@@ -19,13 +19,37 @@ async function orderErrors(filePath: string, code: string): Promise<string[]> {
 
 describe('folder order lint rule', () => {
   it.each([
-    ['src/main/core/bad.ts', "import { BoardService } from '../boards/service'\nexport const x = BoardService", /core may not import src\/main\/boards/],
-    ['src/main/boards/bad.ts', "import { DirediService } from '../diredi/service'\nexport const x = DirediService", /boards may not import src\/main\/diredi/],
+    [
+      'src/main/core/bad.ts',
+      "import { BoardService } from '../boards/service'\nexport const x = BoardService",
+      /core may not import src\/main\/boards/
+    ],
+    [
+      'src/main/boards/bad.ts',
+      "import { DirediService } from '../diredi/service'\nexport const x = DirediService",
+      /boards may not import src\/main\/diredi/
+    ],
     ['src/main/store/bad.ts', "export { loadCsv } from '../ml/data/csv-import'", /store may not import src\/main\/ml/],
-    ['src/main/transport/bad.ts', "export const x = () => import('../store/registry')", /transport may not import src\/main\/store/],
-    ['src/main/emulator/deep/bad.ts', "import type { Services } from '../../app/services'\nexport type X = Services", /emulator may not import src\/main\/app/],
-    ['src/main/ml/bad.ts', "import { BoardService } from '../boards/service'\nimport { startWebHost } from '../hosts/web/server'\nexport const x = [BoardService, startWebHost]", /ml may not import src\/main\/hosts/],
-    ['src/main/stations/a.ts', "import { AppError } from '../core/errors'\nexport const x = AppError", /src\/main\/stations is not in the folder order/]
+    [
+      'src/main/transport/bad.ts',
+      "export const x = () => import('../store/registry')",
+      /transport may not import src\/main\/store/
+    ],
+    [
+      'src/main/emulator/deep/bad.ts',
+      "import type { Services } from '../../app/services'\nexport type X = Services",
+      /emulator may not import src\/main\/app/
+    ],
+    [
+      'src/main/ml/bad.ts',
+      "import { BoardService } from '../boards/service'\nimport { startWebHost } from '../hosts/web/server'\nexport const x = [BoardService, startWebHost]",
+      /ml may not import src\/main\/hosts/
+    ],
+    [
+      'src/main/stations/a.ts',
+      "import { AppError } from '../core/errors'\nexport const x = AppError",
+      /src\/main\/stations is not in the folder order/
+    ]
   ])('%s is refused', async (file, code, why) => {
     const errs = await orderErrors(file, code)
     expect(errs.length).toBeGreaterThan(0)
@@ -33,12 +57,24 @@ describe('folder order lint rule', () => {
   })
 
   it.each([
-    ['src/main/boards/ok.ts', "import { AppError } from '../core/errors'\nimport type { BytePort } from '../transport/types'\nexport const x = AppError\nexport type P = BytePort"],
-    ['src/main/diredi/ok.ts', "import { BoardService } from '../boards/service'\nimport { MlService } from '../ml/service'\nexport const x = [BoardService, MlService]"],
+    [
+      'src/main/boards/ok.ts',
+      "import { AppError } from '../core/errors'\nimport type { BytePort } from '../transport/types'\nexport const x = AppError\nexport type P = BytePort"
+    ],
+    [
+      'src/main/diredi/ok.ts',
+      "import { BoardService } from '../boards/service'\nimport { MlService } from '../ml/service'\nexport const x = [BoardService, MlService]"
+    ],
     ['src/main/cli/ok.ts', "import { startWebHost } from '../hosts/web/server'\nexport const x = startWebHost"],
-    ['src/main/ml/data/ok.ts', "import { splitFields } from './csv'\nimport type { Registry } from '../../store/types'\nexport const x = splitFields\nexport type R = Registry"],
+    [
+      'src/main/ml/data/ok.ts',
+      "import { splitFields } from './csv'\nimport type { Registry } from '../../store/types'\nexport const x = splitFields\nexport type R = Registry"
+    ],
     // A test drives its folder against real parts above it (a boards test talks to an emulated board).
-    ['src/main/boards/ok.test.ts', "import { InProcessBoards } from '../emulator/inprocess'\nexport const x = InProcessBoards"]
+    [
+      'src/main/boards/ok.test.ts',
+      "import { InProcessBoards } from '../emulator/inprocess'\nexport const x = InProcessBoards"
+    ]
   ])('%s is allowed', async (file, code) => {
     expect(await orderErrors(file, code)).toEqual([])
   })
@@ -57,7 +93,8 @@ describe('scripts/check-cycles.mjs', () => {
     }
     return root
   }
-  const check = (root?: string) => spawnSync(process.execPath, ['scripts/check-cycles.mjs', ...(root ? [root] : [])], { encoding: 'utf8' })
+  const check = (root?: string) =>
+    spawnSync(process.execPath, ['scripts/check-cycles.mjs', ...(root ? [root] : [])], { encoding: 'utf8' })
 
   it('finds a file cycle through a type import and an export-from, and a folder cycle', () => {
     const root = tree({
@@ -80,7 +117,7 @@ describe('scripts/check-cycles.mjs', () => {
 
   it('passes a tree whose imports go one way, and passes src/main', () => {
     const root = tree({
-      'low/a.ts': "export const a = 1\n",
+      'low/a.ts': 'export const a = 1\n',
       'low/b.ts': "import { a } from './a'\nexport const b = a\n",
       'high/c.ts': "import { b } from '../low/b'\nexport { a } from '../low/a'\nexport const c = b\n"
     })
