@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
-import { ENTRIES } from './src/main/app/entry-list'
+import { ENTRIES } from './src/main/core/entry-list'
 
 const root = __dirname
 

@@ -1,13 +1,16 @@
 // Lint gate: warnings are errors (`--max-warnings 0`), and import rules keep each folder in its lane
 // (see docs/architecture.md): only src/main/ml imports @tensorflow/*, only src/main/transport imports
 // serialport, Electron is imported only by the Electron host and the preload, and neither src/shared nor
-// the renderer can reach Node, Electron or src/main.
+// the renderer can reach Node, Electron or src/main. Inside src/main, `local/folder-order` keeps the folders'
+// imports pointing downward (eslint-rules/folder-order.js).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
 import { builtinModules } from 'node:module'
+import prettier from 'eslint-config-prettier/flat'
+import { localPlugin } from './eslint-rules/folder-order.js'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
@@ -60,7 +63,7 @@ export default tseslint.config(
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module' } },
     rules: { 'vue/multi-word-component-names': 'off', 'vue/max-attributes-per-line': 'off', 'vue/singleline-html-element-content-newline': 'off', 'vue/html-self-closing': 'off' }
   },
-  { files: ['src/main/**', 'src/preload/**', 'scripts/**', 'bin/**', 'test/**', 'bench/**', '*.config.*'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['src/main/**', 'src/preload/**', 'scripts/**', 'eslint-rules/**', 'bin/**', 'test/**', 'bench/**', '*.config.*'], languageOptions: { globals: { ...globals.node } } },
   { files: ['src/renderer/**'], languageOptions: { globals: { ...globals.browser } } },
   // The lanes. Later blocks override earlier ones for the same files.
   { files: ['src/shared/**'], rules: lanes({ node: true, tf: true, serial: true, electron: true, main: true }) },
@@ -73,5 +76,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: electronPaths, patterns: [{ group: ['@tensorflow/*'], message: msg.tfData }, serialPatterns, rendererPatterns] }] }
   },
   { files: ['src/main/transport/**'], rules: lanes({ tf: true, electron: true }) },
-  { files: ['src/main/hosts/electron/**'], rules: lanes({ tf: true, serial: true }) }
+  { files: ['src/main/hosts/electron/**'], rules: lanes({ tf: true, serial: true }) },
+  // The folder order of src/main (docs/architecture.md): imports go downward only. Tests (*.test.ts) are
+  // exempt: a test may drive its folder against real parts above it (a boards test talks to an emulated board).
+  { files: ['src/main/**/*.ts'], ignores: ['src/main/**/*.test.ts'], plugins: { local: localPlugin }, rules: { 'local/folder-order': 'error' } },
+  // Layout is Prettier's (.prettierrc.json): this turns off every stylistic rule that could disagree with it.
+  prettier
 )

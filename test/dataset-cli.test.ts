@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { packageRoot } from '../src/main/app/entries'
+import { packageRoot } from '../src/main/core/entries'
 
 const run = promisify(execFile)
 const root = mkdtempSync(join(tmpdir(), 'diredi-cli-data-'))

@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RolloutView } from '../src/shared/api/fleet'
 import type { BoardRecord } from '../src/shared/api/fleet-types'
-import { packageRoot } from '../src/main/app/entries'
+import { packageRoot } from '../src/main/core/entries'
 import { openRegistry } from '../src/main/store/registry'
 import { artifactBytes, specModel } from './helpers/fleet'
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { encodeArtifact } from '../src/shared/int8'
 import { randomInt8Model } from '../src/shared/int8/testing'
 import type { ModelSpec } from '../src/shared/model/spec'
-import { packageRoot } from '../src/main/app/entries'
+import { packageRoot } from '../src/main/core/entries'
 import { openRegistry } from '../src/main/store/registry'
 import { synthDataset } from '../src/main/store/testing/fixtures'
 

@@ -3,7 +3,7 @@ import { encodeArtifact } from '../src/shared/int8'
 import { randomInt8Model } from '../src/shared/int8/testing'
 import type { ModelSpec } from '../src/shared/model/spec'
 import { goldenSet } from '../src/main/boards/golden'
-import { runCampaign } from '../src/main/emulator/campaign'
+import { runCampaign } from './helpers/campaign'
 
 /**
  * The fault campaign (issue #4): flashes under bit errors at 1e-4, 1% lost frames and 10% disconnects

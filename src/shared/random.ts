@@ -39,8 +39,8 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
   }
 
-  /** Fisher-Yates shuffle in place; returns the array. */
-  shuffle<T>(a: T[]): T[] {
+  /** Fisher-Yates shuffle in place (an array or a typed array); returns it. */
+  shuffle<A extends { length: number; [i: number]: unknown }>(a: A): A {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1)
       const t = a[i]

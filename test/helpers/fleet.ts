@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../../src/main/core/hash'
 import { encodeArtifact } from '../../src/shared/int8'
 import { randomInt8Model } from '../../src/shared/int8/testing'
 import type { ModelSpec, SpecModel } from '../../src/shared/model/spec'
@@ -17,18 +17,17 @@ export const specModel: SpecModel = {
 }
 
 export const artifactBytes = (seed: number) => encodeArtifact(randomInt8Model(spec, seed))
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 /**
  * Firmware with a kernel bug that shows only with some artifacts: it computes every other model right, and
  * those with their first score off by one, so the console's golden check fails and the trial is reverted.
  */
 export function miscomputes(...bad: Uint8Array[]): ModelRuntime {
-  const badHashes = new Set(bad.map(sha))
+  const badHashes = new Set(bad.map(sha256Hex))
   return {
     load(artifact) {
       const m = int8Runtime.load(artifact)
-      if (!badHashes.has(sha(artifact))) return m
+      if (!badHashes.has(sha256Hex(artifact))) return m
       return {
         ...m,
         run: (input) => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { packageRoot } from './entries'
+import { packageRoot } from '../core/entries'
 
 /** The data directory: an explicit option, else $DIREDI_HOME, else ~/.diredi. */
 export function resolveDataDir(explicit?: string): string {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from './app'
-import { AppError } from './errors'
+import { AppError } from '../core/errors'
 import { Router, type Handlers } from './router'
 
 async function realApp() {

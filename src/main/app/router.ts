@@ -1,6 +1,6 @@
 import { isMethodName, methods, type MethodName, type ParamsOut, type ResultOf } from '../../shared/api/contract'
 import { type Result } from '../../shared/api/errors'
-import { toApiError } from './errors'
+import { toApiError } from '../core/errors'
 
 /** What every handler is given besides its params. */
 export interface CallContext {

@@ -1,12 +1,12 @@
 import type { BoardDirectory } from '../fleet/directory'
 import type { FleetService } from '../fleet/service'
 import type { BoardService } from '../boards/service'
-import type { JobService } from '../fleet/jobs'
+import type { JobService } from '../core/jobs'
 import type { ExportService } from '../ml/export/service'
 import type { MlService } from '../ml/service'
 import type { DirediService } from '../diredi/service'
 import type { FileRegistry } from '../store/registry'
-import type { EventBus } from './events'
+import type { EventBus } from '../core/events'
 import type { SystemService } from './system'
 
 /** Every service of the console, built once by the composition root (app.ts). */

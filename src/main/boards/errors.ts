@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../shared/api/errors'
 import type { BoardErrorCode } from '../../shared/wire/messages'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 const FROM_BOARD: Record<BoardErrorCode, ErrorCode> = {
   BAD_REQUEST: 'INVALID_INPUT',

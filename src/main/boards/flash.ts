@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
+import { sameBytes, sha256 } from '../core/hash'
 import { performance } from 'node:perf_hooks'
 import type { FlashResult } from '../../shared/api/boards'
 import type { SlotName } from '../../shared/wire/messages'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { boardCodeOf } from './errors'
 import { hex, withSlots } from './info'
 import type { BoardSession } from './session'
@@ -42,8 +42,6 @@ export interface FlashOptions {
   stageOnly?: boolean
 }
 
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest())
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
 /** Errors that a reconnect can cure: the flash continues where it stopped. */
 function retryable(e: unknown): boolean {
@@ -110,7 +108,7 @@ async function attempt(
     }
   }
   const slotHash = (n: SlotName) => (n === 'a' ? slots.slotA : slots.slotB)
-  if (slots.active !== 'none' && !slots.trial && slots.running === slots.active && same(slotHash(slots.active).hash, hash)) {
+  if (slots.active !== 'none' && !slots.trial && slots.running === slots.active && sameBytes(slotHash(slots.active).hash, hash)) {
     progress('done')
     return result(slots.active, true, 0)
   }

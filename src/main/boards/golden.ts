@@ -1,6 +1,6 @@
 import { ArtifactError, decodeArtifact, inputSize, quantizeInput, runInt8, type Int8Model } from '../../shared/int8'
-import { rng } from '../../shared/wire/random'
-import { AppError } from '../app/errors'
+import { mulberry32 } from '../../shared/random'
+import { AppError } from '../core/errors'
 import type { GoldenSet } from './flash'
 
 /** Decodes an artifact for the console's own use; a bad one is MODEL_INVALID, not a bug. */
@@ -26,7 +26,7 @@ export function goldenSet(artifact: Uint8Array, k: number, samples?: Float32Arra
     const n = Math.min(k, Math.floor(samples.length / size))
     for (let i = 0; i < n; i++) inputs.push(quantizeInput(m, samples.subarray(i * size, (i + 1) * size)))
   }
-  const r = rng(seed)
+  const r = mulberry32(seed)
   while (inputs.length < k) inputs.push(Int8Array.from({ length: size }, () => Math.floor(r() * 256) - 128))
   return { inputs, outputs: inputs.map((x) => runInt8(m, x)) }
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { InferReport } from '../../shared/api/boards'
 import { inputSize, quantizeInput, runInt8, type Int8Model } from '../../shared/int8'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { BoardSession } from './session'
 
 /**

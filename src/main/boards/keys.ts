@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { writeFileAtomic } from '../store/atomic'
+import { writeFileAtomic } from '../core/atomic'
 
 /**
  * The console's knowledge-signing keys, one per board id, provisioned at pairing (PAIR) and kept in

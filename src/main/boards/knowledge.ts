@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { utf8Encode } from '../../shared/wire/utf8'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { BoardSession } from './session'
 
 export interface AdaptParams {

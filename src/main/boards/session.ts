@@ -8,10 +8,10 @@ import { ReliableLink, type LinkOptions } from '../../shared/wire/link'
 import {
   MESSAGES, PROTOCOL_MAX, PROTOCOL_MIN, type BoardMessage, type BoardMessageName, type ConsoleMessageName, type MessageValue
 } from '../../shared/wire/messages'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { BytePort, PortOpener } from '../transport/types'
-import { nodeClock } from './clock'
-import { Emitter } from './emitter'
+import { nodeClock } from '../core/clock'
+import { Emitter } from '../core/emitter'
 import { boardRefusal, disconnected } from './errors'
 import { infoFromHello, withSlots } from './info'
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { createApp, type App } from '../app/app'
 import { resolveDataDir } from '../app/config'
 import { ApiCallError } from '../app/router'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 export interface GlobalOptions {
   dataDir?: string

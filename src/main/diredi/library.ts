@@ -2,8 +2,8 @@ import { existsSync, promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ScenarioSummary } from '../../shared/api/diredi'
 import type { Scenario } from '../../shared/diredi/scenario'
-import { packageRoot } from '../app/entries'
-import { AppError } from '../app/errors'
+import { packageRoot } from '../core/entries'
+import { AppError } from '../core/errors'
 import { parseScenario } from './partition'
 
 export interface LoadedScenario {

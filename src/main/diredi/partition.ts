@@ -1,6 +1,6 @@
 import { describeIssues, Scenario, type BoardEntry } from '../../shared/diredi/scenario'
 import { Rng } from '../../shared/random'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { DatasetSplit, LoadedDataset } from '../store/types'
 import { applyCovariate, SPATIAL_FIELDS } from './transforms'
 

@@ -123,7 +123,7 @@ describe('the privacy of a board’s data through a whole round', () => {
     // Per-sample outputs: the float logits of S_r and of the board's adapted model on every private sample.
     const reg = app.services.registry
     const pool = app.services.ml.pool
-    const { logits } = await import('./engine')
+    const { logits } = await import('../ml/engine')
     for (const id of [report.studentBefore, report.candidate as string]) {
       const model = await reg.models.load(id)
       const z = await logits(pool, model, data.train)

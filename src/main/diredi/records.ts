@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { ExperimentReport, ExperimentSummary, RoundReport, RoundSummary } from '../../shared/api/diredi'
-import { AppError } from '../app/errors'
-import { readJsonRecords, writeJsonAtomic } from '../store/atomic'
+import { AppError } from '../core/errors'
+import { readJsonRecords, writeJsonAtomic } from '../core/atomic'
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,200}$/
 

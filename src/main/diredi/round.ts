@@ -1,4 +1,4 @@
-import { mean } from './engine'
+import { mean } from '../ml/engine'
 import type { Base } from './setup'
 import { collect } from './steps/collect'
 import type { RoundCtx, RoundDeps, RoundMode, RoundOutput, RoundStart } from './steps/context'

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../core/hash'
 import type { Scenario } from '../../shared/diredi/scenario'
 import { ARTIFACT_FORMAT_VERSION } from '../../shared/int8'
 import type { ModelSpec, SpecModel } from '../../shared/model/spec'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { MlService } from '../ml/service'
 import { quantizeInWorker } from '../ml/quantize/run'
 import { defaultTeacherSpec } from '../ml/teacher'
 import type { LoadedDataset, Registry } from '../store/types'
-import { accuracy, logits, train } from './engine'
+import { accuracy, logits, train } from '../ml/engine'
 import { partition, type Partition } from './partition'
 import { resolveSettings, type Settings } from './settings'
 
@@ -66,10 +66,7 @@ export async function prepareBase(deps: SetupDeps, scenario: Scenario, file: str
   const ds = await deps.registry.datasets.load(scenario.dataset)
   const part = partition(scenario, ds)
   const settings = resolveSettings(scenario, o.overrides ?? {})
-  const key = createHash('sha256')
-    .update(JSON.stringify({ ds: ds.record.id, seed: scenario.seed, presumed: scenario.presumed, models: scenario.models ?? {}, boards: scenario.boards }))
-    .digest('hex')
-    .slice(0, 10)
+  const key = sha256Hex(JSON.stringify({ ds: ds.record.id, seed: scenario.seed, presumed: scenario.presumed, models: scenario.models ?? {}, boards: scenario.boards })).slice(0, 10)
   const pool = deps.ml.pool
   const find = async (name: string) => {
     const rec = await deps.registry.models.get(name).catch((e: unknown) => {

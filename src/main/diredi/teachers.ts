@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { TeacherLine } from '../../shared/api/diredi'
-import { AppError } from '../app/errors'
-import { writeJsonAtomic } from '../store/atomic'
+import { AppError } from '../core/errors'
+import { writeJsonAtomic } from '../core/atomic'
 import type { ModelRecord, Registry } from '../store/types'
 
 /**

@@ -1,7 +1,7 @@
 import { decodeArtifact, isWeighted } from '../../shared/int8'
 import type { Adapter, AdaptRequest, AdaptResult } from './adapter'
 import { sampleOf } from './data'
-import { argmax } from './board-infer'
+import { argmax } from '../../shared/argmax'
 
 /**
  * A small real adapter for boards that adapt their head: it learns a correction d of the last layer's
@@ -11,7 +11,7 @@ import { argmax } from './board-infer'
  * logits directly, so this is exact for the bias of the head and needs no backward pass through the
  * network. It shifts the model toward the user's class mix and labels: enough to carry real knowledge end
  * to end through the protocol. It needs no ml engine, so the protocol's tests use it; boards that run
- * rounds use the full proximal adaptation of head or all layers (src/main/diredi/board-adapter.ts).
+ * rounds use the full proximal adaptation of head or all layers (src/main/emulator/board-adapter.ts).
  */
 export class HeadBiasAdapter implements Adapter {
   async adapt(req: AdaptRequest): Promise<AdaptResult> {

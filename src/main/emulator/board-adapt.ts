@@ -1,8 +1,10 @@
-import { createHash, createHmac } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { sha256 } from '../core/hash'
 import { encodeKnowledgeBody, type KnowledgeBody } from '../../shared/wire/knowledge'
 import { utf8Encode } from '../../shared/wire/utf8'
 import type { MessageValue } from '../../shared/wire/messages'
-import { sameBytes, type VirtualBoard } from './board'
+import { sameBytes } from '../core/hash'
+import type { BoardHost } from './board-host'
 import { classCounts } from './data'
 import { clipAndNoise, l2 } from './privacy'
 
@@ -39,7 +41,7 @@ export class AdaptJobs {
   private job: Job | null = null
   private nextId = 1
 
-  constructor(private readonly b: VirtualBoard) {}
+  constructor(private readonly b: BoardHost) {}
 
   pair(v: MessageValue<'PAIR'>): void {
     const f = this.b.flash
@@ -113,7 +115,7 @@ export class AdaptJobs {
       blob.set(signed)
       blob.set(hmac(b.flash.key as Uint8Array, signed), signed.length)
       job.blob = blob
-      job.digest = new Uint8Array(createHash('sha256').update(blob).digest())
+      job.digest = sha256(blob)
       job.state = 'done'
       b.log('info', `adaptation job ${job.id} done: ${blob.length} bytes of knowledge`)
     } catch (e) {

@@ -1,17 +1,12 @@
 import { performance } from 'node:perf_hooks'
 import type { MessageValue } from '../../shared/wire/messages'
-import type { VirtualBoard } from './board'
+import type { BoardHost } from './board-host'
 import { sampleOf } from './data'
+import { argmax } from '../../shared/argmax'
 
-/** Index of the largest score (the first on ties, as the reference interpreter's argmax). */
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i
-  return best
-}
 
 /** Runs the running model on an input the console sent and answers with its output. */
-export function infer(b: VirtualBoard, v: MessageValue<'INFER'>): void {
+export function infer(b: BoardHost, v: MessageValue<'INFER'>): void {
   const m = b.model
   if (!m) return b.fail(v.rid, 'NO_MODEL', 'no model is running; flash one first')
   if (v.input.length !== m.inputSize) return b.fail(v.rid, 'BAD_REQUEST', `the model takes ${m.inputSize} int8 values, got ${v.input.length}`)
@@ -34,7 +29,7 @@ function confidence(x: Float32Array): number {
  * Runs the running model over one split of the board's own data and answers with aggregates only:
  * counts per true and predicted class, a 10-bin histogram of top-class confidence, and latency.
  */
-export function evalPrivate(b: VirtualBoard, v: MessageValue<'EVAL_PRIVATE'>): void {
+export function evalPrivate(b: BoardHost, v: MessageValue<'EVAL_PRIVATE'>): void {
   const m = b.model
   const data = b.env.data
   if (!data) return b.fail(v.rid, 'NOT_FOUND', 'this board holds no user data')

@@ -1,5 +1,6 @@
 import type { MessageValue, SlotName } from '../../shared/wire/messages'
-import { sameBytes, sha256, type VirtualBoard } from './board'
+import { sameBytes, sha256 } from '../core/hash'
+import type { BoardHost } from './board-host'
 import { emptySlot, otherSlot } from './storage'
 
 /**
@@ -9,7 +10,7 @@ import { emptySlot, otherSlot } from './storage'
  *   -> CONFIRM -> 'confirmed' (the slot the board boots). A trial ends without CONFIRM on REVERT, on reboot,
  *   on a new session, and by the trial watchdog; the confirmed model runs again.
  */
-export function flashBegin(b: VirtualBoard, v: MessageValue<'FLASH_BEGIN'>): void {
+export function flashBegin(b: BoardHost, v: MessageValue<'FLASH_BEGIN'>): void {
   const s = b.flash.slots[v.slot]
   if (v.slot === b.flash.active) return b.fail(v.rid, 'BAD_SLOT', `slot ${v.slot} holds the confirmed model; write slot ${otherSlot(v.slot)}`)
   if (b.trial && b.running === v.slot) return b.fail(v.rid, 'BAD_STATE', `slot ${v.slot} runs on trial; CONFIRM or REVERT first`)
@@ -23,7 +24,7 @@ export function flashBegin(b: VirtualBoard, v: MessageValue<'FLASH_BEGIN'>): voi
   b.sendMsg('FLASH_READY', { rid: v.rid, slot: v.slot, offset, chunkMax: b.cfg.chunkMax })
 }
 
-export function flashData(b: VirtualBoard, v: MessageValue<'FLASH_DATA'>): void {
+export function flashData(b: BoardHost, v: MessageValue<'FLASH_DATA'>): void {
   const s = b.flash.slots[v.slot]
   if (s.state !== 'writing' || v.offset !== s.written || v.offset + v.data.length > s.size || v.data.length > b.cfg.chunkMax) {
     b.counters.misplacedChunks++
@@ -34,7 +35,7 @@ export function flashData(b: VirtualBoard, v: MessageValue<'FLASH_DATA'>): void 
   b.faultPlan.reached(s.written)
 }
 
-export function flashEnd(b: VirtualBoard, v: MessageValue<'FLASH_END'>): void {
+export function flashEnd(b: BoardHost, v: MessageValue<'FLASH_END'>): void {
   const s = b.flash.slots[v.slot]
   if (s.state === 'writing' && s.written === s.size) {
     if (sameBytes(sha256(s.bytes.subarray(0, s.size)), s.hash)) {
@@ -52,7 +53,7 @@ export function flashEnd(b: VirtualBoard, v: MessageValue<'FLASH_END'>): void {
   b.sendMsg('FLASH_RESULT', { rid: v.rid, slot: v.slot, state: b.slotInfo(v.slot) })
 }
 
-export function bootTrial(b: VirtualBoard, v: MessageValue<'BOOT_TRIAL'>): void {
+export function bootTrial(b: BoardHost, v: MessageValue<'BOOT_TRIAL'>): void {
   const s = b.flash.slots[v.slot]
   if (b.trial) return b.fail(v.rid, 'BAD_STATE', `slot ${b.running} already runs on trial; CONFIRM or REVERT first`)
   if (s.state !== 'verified') return b.fail(v.rid, 'BAD_STATE', `slot ${v.slot} is ${s.state}, not verified; only a verified slot boots`)
@@ -82,7 +83,7 @@ export function bootTrial(b: VirtualBoard, v: MessageValue<'BOOT_TRIAL'>): void 
   b.faultPlan.afterTrialBoot()
 }
 
-export function confirm(b: VirtualBoard, v: MessageValue<'CONFIRM'>): void {
+export function confirm(b: BoardHost, v: MessageValue<'CONFIRM'>): void {
   if (!b.trial || b.running !== v.slot) return b.fail(v.rid, 'BAD_STATE', `slot ${v.slot} is not on trial; BOOT_TRIAL it first`)
   const s = b.flash.slots[v.slot]
   if (!sameBytes(s.hash, v.hash)) return b.fail(v.rid, 'BAD_SLOT', `slot ${v.slot} holds another artifact than the one named`)
@@ -97,7 +98,7 @@ export function confirm(b: VirtualBoard, v: MessageValue<'CONFIRM'>): void {
   b.sendMsg('SLOTS', { rid: v.rid, ...b.slotsValue() })
 }
 
-export function revert(b: VirtualBoard, rid: number): void {
+export function revert(b: BoardHost, rid: number): void {
   b.revertTrial('the console asked')
   b.sendMsg('SLOTS', { rid, ...b.slotsValue() })
 }
@@ -109,7 +110,7 @@ export function revert(b: VirtualBoard, rid: number): void {
 export class FaultPlan {
   private cuts: Array<{ at: number; kind: 'unplug' | 'reboot' | 'stall' }> = []
 
-  constructor(private readonly b: VirtualBoard) {}
+  constructor(private readonly b: BoardHost) {}
 
   arm(from: number, size: number): void {
     const f = this.b.env.faults

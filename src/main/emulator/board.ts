@@ -1,86 +1,23 @@
-import { createHash } from 'node:crypto'
-import type { Clock, TimerHandle } from '../../shared/wire/clock'
+import { sameBytes, sha256 } from '../core/hash'
+import { mulberry32 } from '../../shared/random'
+import type { TimerHandle } from '../../shared/wire/clock'
 import { decodePayload, encodePayload } from '../../shared/wire/codec'
 import { WireError } from '../../shared/wire/errors'
 import type { SlotInfo } from '../../shared/wire/fields'
 import type { Frame } from '../../shared/wire/frame'
-import { ReliableLink, type LinkOptions } from '../../shared/wire/link'
+import { ReliableLink } from '../../shared/wire/link'
 import {
-  CAP, MESSAGES, PROTOCOL_MAX, PROTOCOL_MIN, type AdaptationCapability, type BoardErrorCode, type BoardMessageName,
+  CAP, MESSAGES, type BoardErrorCode, type BoardMessageName,
   type LOG_LEVELS, type MessageValue, type SlotName
 } from '../../shared/wire/messages'
-import type { Adapter } from './adapter'
 import { AdaptJobs } from './board-adapt'
 import { evalPrivate, infer } from './board-infer'
 import { bootTrial, confirm, FaultPlan, flashBegin, flashData, flashEnd, revert } from './board-slots'
-import type { PrivateData } from './data'
-import { rng, type FaultSpec } from './faults'
-import type { LoadedModel, ModelRuntime } from './runtime'
+import type { LoadedModel } from './runtime'
 import { newFlash, type BoardFlash } from './storage'
 import { Uart } from './uart'
+import { type BoardConfig, type BoardCounters, type BoardEnv, type BoardHost } from './board-host'
 
-export interface BoardConfig {
-  /** Stable unique id reported in HELLO_INFO. */
-  boardId: string
-  boardClass: string
-  firmware: string
-  /** Bytes per model slot. */
-  flashBytes: number
-  /** Bytes of RAM for a model's activations. */
-  ramBytes: number
-  adaptation: AdaptationCapability
-  /** Line rate, baud (reported in HELLO_INFO; bytes are paced to it when `pace`). */
-  baud: number
-  pace: boolean
-  minVersion: number
-  maxVersion: number
-  /** A trial not confirmed within this time is reverted. */
-  trialTimeoutMs: number
-  /** Largest FLASH_DATA and KNOWLEDGE_CHUNK data, bytes. */
-  chunkMax: number
-}
-
-export const DEFAULT_BOARD: Omit<BoardConfig, 'boardId'> = {
-  boardClass: 'diredi-vb-m7',
-  firmware: 'diredi-vb 1.0.0',
-  flashBytes: 256 * 1024,
-  ramBytes: 128 * 1024,
-  adaptation: 'head',
-  baud: 921600,
-  pace: true,
-  minVersion: PROTOCOL_MIN,
-  maxVersion: PROTOCOL_MAX,
-  trialTimeoutMs: 120_000,
-  chunkMax: 2048
-}
-
-/** What a board is given by whoever runs it (a process on a pseudo-terminal, or a test). */
-export interface BoardEnv {
-  clock: Clock
-  /** Runs the models the board is flashed with; without it BOOT_TRIAL fails with MODEL_INVALID. */
-  runtime: ModelRuntime | null
-  data?: PrivateData
-  adapter?: Adapter
-  faults: FaultSpec
-  /** Pulls the cable for `ms`, then plugs it back (a virtual bus or socat knows how). */
-  unplug(ms: number): void
-  link?: Partial<LinkOptions>
-  /** Called after the flash (slots, key, boot count) changed, to keep it (persist.ts). */
-  persist?(flash: BoardFlash): void
-}
-
-/** Firmware-side counters (besides the link's). */
-export interface BoardCounters {
-  /** FLASH_DATA chunks not at the expected offset (ignored). */
-  misplacedChunks: number
-  unplugs: number
-  reboots: number
-  stalls: number
-  reverts: number
-}
-
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest())
-export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
 /**
  * A virtual board: a complete firmware stand-in speaking the wire protocol. Two model slots in flash
@@ -89,7 +26,7 @@ export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length
  * int8 runtime, private data that only leaves as aggregates, adaptation jobs with signed knowledge, and the
  * faults of a FaultSpec.
  */
-export class VirtualBoard {
+export class VirtualBoard implements BoardHost {
   readonly flash: BoardFlash
   readonly uart: Uart
   readonly counters: BoardCounters = { misplacedChunks: 0, unplugs: 0, reboots: 0, stalls: 0, reverts: 0 }
@@ -114,7 +51,7 @@ export class VirtualBoard {
     flash?: BoardFlash
   ) {
     this.flash = flash ?? newFlash(cfg.flashBytes)
-    this.rand = rng(env.faults.seed)
+    this.rand = mulberry32(env.faults.seed)
     this.uart = new Uart(env.clock, cfg.baud, cfg.pace, env.faults, this.rand, send)
     this.uart.receive((b) => this.link.feed(b))
     this.jobs = new AdaptJobs(this)
@@ -384,4 +321,3 @@ function capsOf(b: VirtualBoard): number {
   return caps
 }
 
-export { sha256 }

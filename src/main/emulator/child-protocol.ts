@@ -1,4 +1,4 @@
-import type { BoardConfig } from './board'
+import type { BoardConfig } from './board-host'
 import type { FaultSpec } from './faults'
 
 /** What `diredi emulate` passes to each board process (as JSON in argv[2]). */

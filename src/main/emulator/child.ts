@@ -4,11 +4,11 @@
  * console opens the other end exactly as it opens a USB board. Talks to its parent over IPC; ends (and
  * stops its socat) when told to, or when the parent goes away.
  */
-import { nodeClock } from '../boards/clock'
+import { nodeClock } from '../core/clock'
 import { startPtyPair, type PtyPair } from '../transport/pty'
 import { SerialOpener } from '../transport/serial'
 import type { BytePort } from '../transport/types'
-import { MlBoardAdapter } from '../diredi/board-adapter'
+import { MlBoardAdapter } from './board-adapter'
 import { MlPool } from '../ml/worker/pool'
 import { VirtualBoard } from './board'
 import { int8Runtime } from './int8-runtime'

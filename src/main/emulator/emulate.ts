@@ -2,12 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { promises as fs, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { entryPoint } from '../app/entries'
-import { AppError } from '../app/errors'
-import { DEFAULT_BOARD, type BoardConfig } from './board'
+import { entryPoint } from '../core/entries'
+import { AppError } from '../core/errors'
+import { DEFAULT_BOARD, type BoardConfig } from './board-host'
 import type { ChildConfig, ChildReport } from './child-protocol'
 import { NO_FAULTS, type FaultSpec } from './faults'
-import { writeAnnouncement, removeAnnouncement } from './announce'
+import { writeAnnouncement, removeAnnouncement } from '../transport/announce'
 
 export interface EmulateOptions {
   boards: number

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../shared/wire/clock'
-import { flipBits, NO_FAULTS, parseFaults, rng } from './faults'
+import { mulberry32 as rng } from '../../shared/random'
+import { flipBits, NO_FAULTS, parseFaults } from './faults'
 import { Uart } from './uart'
 
 describe('fault specs', () => {

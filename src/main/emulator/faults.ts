@@ -53,7 +53,6 @@ export function parseFaults(spec: string | undefined): FaultSpec {
   return out
 }
 
-export { rng } from '../../shared/wire/random'
 
 /** Flips bits of `bytes` in place at rate `ber` per bit; returns how many. Skips geometrically, so cost is per error. */
 export function flipBits(bytes: Uint8Array, ber: number, rand: () => number): number {

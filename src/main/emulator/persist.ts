@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { writeJsonAtomic } from '../store/atomic'
+import { writeJsonAtomic } from '../core/atomic'
 import { SLOT_NAMES } from '../../shared/wire/messages'
 import { newFlash, type BoardFlash, type SlotData } from './storage'
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { ADAPTATION } from '../../shared/wire/messages'
-import type { BoardConfig } from './board'
+import type { BoardConfig } from './board-host'
 import { parseFaults } from './faults'
 
 /**

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { BoardHistoryEntry, BoardRecord } from '../../shared/api/fleet-types'
-import { AppError } from '../app/errors'
-import { readJsonLines, readJsonRecords, writeJsonAtomic } from '../store/atomic'
+import { AppError } from '../core/errors'
+import { readJsonLines, readJsonRecords, writeJsonAtomic } from '../core/atomic'
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/
 const LABEL = /^[\p{L}\p{N} ._:/-]{1,64}$/u

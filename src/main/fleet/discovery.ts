@@ -1,11 +1,11 @@
 import { watch, type FSWatcher, promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { FleetPort } from '../../shared/api/fleet-types'
-import { AppError } from '../app/errors'
-import type { EventBus } from '../app/events'
+import { AppError } from '../core/errors'
+import type { EventBus } from '../core/events'
 import type { BoardService } from '../boards/service'
-import { readAnnouncements } from '../emulator/announce'
-import { readJson, writeJsonAtomic } from '../store/atomic'
+import { readAnnouncements } from '../transport/announce'
+import { readJson, writeJsonAtomic } from '../core/atomic'
 
 export interface DiscoveryOptions {
   /** Time between port scans, ms (file-system watches trigger a scan sooner where they work). */

@@ -1,6 +1,6 @@
 import type { FlashResult } from '../../shared/api/boards'
 import type { JobInfo } from '../../shared/api/jobs'
-import type { EventBus } from '../app/events'
+import type { EventBus } from '../core/events'
 import type { BoardDirectory } from './directory'
 import type { FleetLinks } from './links'
 

@@ -1,5 +1,5 @@
 import type { BoardInfo, LinkStats } from '../../shared/api/boards'
-import type { EventBus } from '../app/events'
+import type { EventBus } from '../core/events'
 import type { BoardService } from '../boards/service'
 import type { BoardSession } from '../boards/session'
 import type { BoardDirectory } from './directory'

@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs'
 import { dirname, isAbsolute } from 'node:path'
 import type { BoardLogLine } from '../../shared/api/boards'
 import type { MonitorLine } from '../../shared/api/fleet-types'
-import { AppError, fsErrorToApp } from '../app/errors'
-import type { EventBus } from '../app/events'
+import { AppError, fsErrorToApp } from '../core/errors'
+import type { EventBus } from '../core/events'
 
 /** Lines kept per board (a ring: the oldest go first). */
 export const MONITOR_KEEP = 2000

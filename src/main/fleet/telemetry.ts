@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { BoardTelemetry } from '../../shared/api/fleet-types'
-import type { EventBus } from '../app/events'
+import type { EventBus } from '../core/events'
 import type { BoardService } from '../boards/service'
-import { readJsonRecords, writeJsonAtomic } from '../store/atomic'
+import { readJsonRecords, writeJsonAtomic } from '../core/atomic'
 import { addSample, emptyTelemetry, snapshot, type TelemetryState } from './telemetry-window'
 
 export interface TelemetryOptions {

@@ -1,4 +1,4 @@
-import { agreement, argmaxRows, classificationReport } from './quantize/evaluate'
+import { agreement, classificationReport } from './quantize/evaluate'
 
 /** What a model's predictions score against the truth, per class and overall. */
 export interface LabelScores {
@@ -12,14 +12,9 @@ export interface LabelScores {
   agreement: number | null
 }
 
-/** The predicted class of each row of logits (rows · classes). */
-export function argmaxAll(logits: Float32Array, classes: number): Int32Array {
-  return argmaxRows(logits, classes)
-}
-
 /**
  * Scores predicted labels. Works for any model that yields labels: float models through
- * `argmaxAll(logits)`, int8 artifacts through the reference interpreter's outputs.
+ * `argmaxRows(logits)` (src/shared/argmax.ts), int8 artifacts through the reference interpreter's outputs.
  */
 export function scoreLabels(predicted: Int32Array, truth: Int32Array, classes: number, reference?: Int32Array | null): LabelScores {
   if (reference && reference.length !== truth.length) throw new Error(`${reference.length} reference predictions for ${truth.length} labels`)

@@ -1,8 +1,9 @@
 import type { EvalReport } from '../../shared/api/ml'
 import type { SpecModel } from '../../shared/model/spec'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { LoadedDataset } from '../store/types'
-import { argmaxAll, scoreLabels } from './eval'
+import { argmaxRows } from '../../shared/argmax'
+import { scoreLabels } from './eval'
 import { predictLogits } from './predict'
 import type { MlPool } from './worker/pool'
 
@@ -17,7 +18,7 @@ export function checkFits(model: SpecModel, modelName: string, ds: LoadedDataset
 
 /** Predicted labels of a float model on a split, computed on the pool's workers. Hold the pool. */
 export async function predictLabels(pool: MlPool, model: SpecModel, split: { x: Float32Array; n: number }): Promise<Int32Array> {
-  return argmaxAll(await predictLogits(pool, model, split.x, split.n), model.spec.classes)
+  return argmaxRows(await predictLogits(pool, model, split.x, split.n), model.spec.classes)
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelSpec, ModelWeights, SpecModel } from '../../shared/model/spec'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { initWeights } from './model/init'
 import { flatten, paramLayout, unflatten } from './model/layout'
 import { predictLogits } from './predict'

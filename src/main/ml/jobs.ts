@@ -1,20 +1,41 @@
-import { createHash } from 'node:crypto'
-import type { DistillRequest, DistillResult, TeacherTrainRequest, TeacherTrainResult } from '../../shared/api/ml'
-import type { JobContext, JobKind } from '../fleet/jobs'
+import { sha256Hex } from '../core/hash'
+import type { DistillRequest, DistillResult, ModelSummary, StudentPlan, TeacherTrainRequest, TeacherTrainResult } from '../../shared/api/ml'
+import type { ModelWeights, SpecModel } from '../../shared/model/spec'
+import type { LoadedDataset, ModelRecord, Registry } from '../store/types'
+import type { MlPool } from './worker/pool'
+import type { JobContext, JobKind } from '../core/jobs'
 import { DISTILL_DEFAULTS, TEACHER_DEFAULTS, hyperFrom } from './defaults'
 import { evaluateModel } from './evaluate'
 import { fit } from './fit'
 import { jobReporter } from './progress'
-import type { MlService } from './service'
 import { defaultTeacherSpec } from './teacher'
 
+/** What a distillation starts from (MlService.distillSetup). */
+export interface DistillSetup {
+  ds: LoadedDataset
+  teacher: SpecModel
+  teacherRec: ModelRecord
+  plan: StudentPlan
+  init: ModelWeights | null
+  warmStartId: string | null
+  anchor: ModelWeights | null
+}
+
+/** What the ml jobs use of the ml service (MlService implements it; the jobs do not import the service). */
+export interface MlJobHost {
+  readonly pool: MlPool
+  readonly registry: Registry
+  summary(rec: ModelRecord): ModelSummary
+  distillSetup(p: DistillRequest): Promise<DistillSetup>
+}
+
 /** Identifies a job's settings inside its checkpoint, so a checkpoint is only continued by its own job. */
-const fingerprint = (params: unknown) => createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16)
+const fingerprint = (params: unknown) => sha256Hex(JSON.stringify(params)).slice(0, 16)
 
 /** What every training job gives `fit`: its checkpoint folder (resumed when the job is), cancel signal and log. */
 const fromJob = (ctx: JobContext, params: unknown) => ({ workDir: ctx.workDir, resume: ctx.resumed, fingerprint: fingerprint(params), signal: ctx.signal, log: (l: string) => ctx.log(l) })
 
-export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, TeacherTrainResult> {
+export function teacherTrainJob(ml: MlJobHost): JobKind<TeacherTrainRequest, TeacherTrainResult> {
   return {
     kind: 'teacher.train',
     resumable: true,
@@ -63,7 +84,7 @@ export function teacherTrainJob(ml: MlService): JobKind<TeacherTrainRequest, Tea
   }
 }
 
-export function distillJob(ml: MlService): JobKind<DistillRequest, DistillResult> {
+export function distillJob(ml: MlJobHost): JobKind<DistillRequest, DistillResult> {
   return {
     kind: 'distill',
     resumable: true,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { packageRoot } from '../app/entries'
+import { packageRoot } from '../core/entries'
 
 describe('the console’s main thread', () => {
   it('never loads tfjs: the app builds without it, training and inference live in the ml workers', () => {

@@ -1,4 +1,4 @@
-import type { JobContext } from '../fleet/jobs'
+import type { JobContext } from '../core/jobs'
 import type { EpochMetrics } from './train/run'
 
 /**

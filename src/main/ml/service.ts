@@ -2,26 +2,16 @@ import { basename, dirname, resolve } from 'node:path'
 import type { JobInfo } from '../../shared/api/jobs'
 import type { DistillRequest, EvalReport, ModelSummary, StudentPlan, TeacherImportResult, TeacherTrainRequest } from '../../shared/api/ml'
 import type { ModelWeights, SpecModel } from '../../shared/model/spec'
-import { AppError } from '../app/errors'
-import type { JobService } from '../fleet/jobs'
+import { AppError } from '../core/errors'
+import type { JobService } from '../core/jobs'
 import type { LoadedDataset, ModelRecord, Registry } from '../store/types'
 import { checkFits, evaluateModel } from './evaluate'
-import { distillJob, teacherTrainJob } from './jobs'
+import { distillJob, teacherTrainJob, type DistillSetup } from './jobs'
 import { footprint, kb, type Footprint } from './student/footprint'
 import { chooseStudent } from './student/factory'
 import { MlPool } from './worker/pool'
 
 /** Everything a distill job needs, resolved and checked before it starts. */
-export interface DistillSetup {
-  ds: LoadedDataset
-  teacher: SpecModel
-  teacherRec: ModelRecord
-  plan: StudentPlan
-  init: ModelWeights | null
-  warmStartId: string | null
-  anchor: ModelWeights | null
-}
-
 /** A registry name for an imported model: its folder's name (model.json files are usually alone in one). */
 function defaultImportName(path: string): string {
   const abs = resolve(path)

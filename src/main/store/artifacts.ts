@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { sha256 } from './atomic'
+import { sha256Hex } from '../core/hash'
 import { pickByRef, readCatalog } from './catalog'
 import type { ChangeListener } from './datasets'
 import { writeEntry } from './entry'
@@ -9,7 +9,7 @@ import type { Mutex } from './lock'
 import type { ModelStore } from './models'
 import { ID_PREFIX, makeId } from './names'
 import type { ArtifactRecord } from './types'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 const HINT = 'list them with `diredi artifacts`'
 
@@ -34,7 +34,7 @@ export class ArtifactStore {
   async read(ref: string): Promise<Uint8Array> {
     const r = await this.get(ref)
     const bytes = new Uint8Array(await fs.readFile(join(this.dir, r.id, 'artifact.bin')))
-    if (bytes.byteLength !== r.bytes || sha256(bytes) !== r.hash) {
+    if (bytes.byteLength !== r.bytes || sha256Hex(bytes) !== r.hash) {
       throw new AppError('IO_ERROR', `artifact ${r.id}: its bytes no longer match its hash; the entry was damaged outside the console: export the model again`)
     }
     return bytes
@@ -43,7 +43,7 @@ export class ArtifactStore {
   async put(bytes: Uint8Array, info: { modelId: string; formatVersion: number; metrics?: Record<string, number> }): Promise<ArtifactRecord> {
     if (bytes.byteLength === 0) throw new AppError('INVALID_INPUT', 'an artifact cannot be empty')
     const model = await this.models.get(info.modelId)
-    const hash = sha256(bytes)
+    const hash = sha256Hex(bytes)
     const id = makeId(ID_PREFIX.artifact, hash)
     return this.lock.run(async () => {
       const same = (await this.list()).find((r) => r.id === id)

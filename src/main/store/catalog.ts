@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { isEntryName } from './entry'
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { asBytes } from './io'
 import { hashParts } from './names'
 import type { DatasetInput, DatasetInputSplit } from './types'

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { checkInput, countClasses, datasetHash, ownBuffer, type SampleDtype, sampleSize, type StoredSplit, toStored } from './dataset-codec'
 import type { FileBody } from './io'
 import { checkName, ID_PREFIX, makeId } from './names'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { openRegistry } from './registry'
 import { synthDataset, tempDir, tinyModel } from './testing/fixtures'
 

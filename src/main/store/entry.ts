@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { fsErrorToApp } from '../app/errors'
-import { fsyncDir } from './atomic'
+import { fsErrorToApp } from '../core/errors'
+import { fsyncDir } from '../core/atomic'
 import { type FileBody, type StoreIo, writeBody } from './io'
 
 /**

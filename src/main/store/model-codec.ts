@@ -1,4 +1,4 @@
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { inferShapes, type ModelSpec, type NamedTensor, type SpecModel, weightName } from '../../shared/model/spec'
 import { asBytes } from './io'
 import { hashParts } from './names'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 /** Id prefixes by entry kind. */
 export const ID_PREFIX = { dataset: 'ds-', teacher: 't-', student: 's-', artifact: 'a-' } as const

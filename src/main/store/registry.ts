@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { endianness } from 'node:os'
 import { join } from 'node:path'
 import type { RegistryChange } from '../../shared/api/datasets'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import { ArtifactStore } from './artifacts'
 import { type Builtins, DatasetStore } from './datasets'
 import { isEntryName, sweepTemporaries } from './entry'
@@ -22,7 +22,7 @@ export interface RegistryOptions {
 
 /** The built-ins every registry knows; their readers load only when first asked for. */
 export const defaultBuiltins: Builtins = {
-  mnist: async () => (await import('../ml/data/mnist-builtin')).loadMnistBuiltin()
+  mnist: async () => (await import('./mnist-builtin')).loadMnistBuiltin()
 }
 
 /**

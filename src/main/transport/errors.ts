@@ -1,4 +1,4 @@
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 /**
  * Turns what node-serialport's bindings say when a port will not open into a coded error a person can act

@@ -1,7 +1,7 @@
 import { SerialPort } from 'serialport'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { PortListing } from './types'
 import { usbLocation } from './usb-location'
 

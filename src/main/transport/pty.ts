@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 
 /** One pseudo-terminal pair made by socat: bytes written at one end come out of the other. */
 export interface PtyPair {

@@ -5,7 +5,8 @@ import { ArtifactError, type ArtifactErrorCode } from './errors'
 import { decodeArtifact, encodeArtifact } from './format'
 import { quantizeInput, runInt8 } from './interpreter'
 import type { Int8Model } from './model'
-import { randomInt8Model, seededRandom } from './testing'
+import { mulberry32 as seededRandom } from '../random'
+import { randomInt8Model } from './testing'
 
 /** The worked example of docs/artifact-format.md: a 1x1 conv with ReLU, flatten, a dense layer. */
 const example: Int8Model = {

@@ -3,16 +3,14 @@
  * bias and constant is within the ranges the format allows, so they exercise the kernels without any
  * training.
  */
-import { seededRandom } from '../model/random'
+import { mulberry32 } from '../random'
 import { inferShapes, type ModelSpec } from '../model/spec'
 import { quantizeMultiplier } from './fixedpoint'
 import { activationClamp, type Int8Layer, type Int8Model } from './model'
 
-export { seededRandom }
-
 /** A random int8 model of architecture `spec`, the same for the same seed. */
 export function randomInt8Model(spec: ModelSpec, seed = 1): Int8Model {
-  const r = seededRandom(seed)
+  const r = mulberry32(seed)
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1))
   const f32 = (lo: number, hi: number) => Math.fround(lo + r() * (hi - lo))
   const shapes = inferShapes(spec)
@@ -49,6 +47,6 @@ export function randomInt8Model(spec: ModelSpec, seed = 1): Int8Model {
 
 /** `n` random int8 input samples for `m`, one after the other. */
 export function randomInt8Inputs(size: number, n: number, seed = 2): Int8Array {
-  const r = seededRandom(seed)
+  const r = mulberry32(seed)
   return Int8Array.from({ length: size * n }, () => Math.floor(r() * 256) - 128)
 }

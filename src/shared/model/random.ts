@@ -5,11 +5,8 @@
 import { mulberry32 } from '../random'
 import { inferShapes, weightName, type ModelSpec, type NamedTensor, type SpecModel } from './spec'
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-export const seededRandom = mulberry32
-
 export function randomSpecModel(spec: ModelSpec, seed = 1): SpecModel {
-  const r = seededRandom(seed)
+  const r = mulberry32(seed)
   const { weights } = inferShapes(spec)
   const tensors: NamedTensor[] = []
   weights.forEach((ws, i) => {
@@ -27,7 +24,7 @@ export function randomSpecModel(spec: ModelSpec, seed = 1): SpecModel {
 
 /** n random inputs in [lo, hi), row-major. */
 export function randomInputs(spec: ModelSpec, n: number, seed = 2, lo = 0, hi = 1): Float32Array {
-  const r = seededRandom(seed)
+  const r = mulberry32(seed)
   const size = spec.inputShape.reduce((a, b) => a * b, 1)
   return Float32Array.from({ length: n * size }, () => lo + (hi - lo) * r())
 }

@@ -3,7 +3,7 @@ import { ManualClock } from './clock'
 import { Frame } from './frame'
 import { type LinkError, ReliableLink, type LinkOptions } from './link'
 import { MESSAGES } from './messages'
-import { rng } from './random'
+import { mulberry32 as rng } from '../random'
 
 interface LineFaults {
   /** Probability a whole write (one frame) vanishes. */

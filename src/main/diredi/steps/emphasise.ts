@@ -1,6 +1,6 @@
 import type { SpecModel } from '../../../shared/model/spec'
 import { classCounts, classWeights, omegaOf, sampleWeights } from '../../ml/reverse-distil'
-import { logits, train, weightedMean } from '../engine'
+import { logits, train, weightedMean } from '../../ml/engine'
 import { artifactFor, safeName, type ArtifactRef, type ModelRef } from '../setup'
 import type { Collection } from './collect'
 import type { Round } from './context'

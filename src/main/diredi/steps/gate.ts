@@ -1,5 +1,5 @@
 import type { RoundBoard } from '../../../shared/api/diredi'
-import { mean } from '../engine'
+import { mean } from '../../ml/engine'
 import { rollOut, trialEval } from '../fleet-ops'
 import { pct, qaGate } from '../qa'
 import type { ArtifactRef, ModelRef } from '../setup'

@@ -1,7 +1,7 @@
 import type { SpecModel } from '../../../shared/model/spec'
 import type { MlPool } from '../../ml/worker/pool'
 import type { DatasetSplit } from '../../store/types'
-import { labels, shareRight } from '../engine'
+import { labels, shareRight } from '../../ml/engine'
 
 /** Each model's predictions on V_p, computed once per round; the QA gate and every V_p figure read them. */
 export class VpMeasure {

@@ -7,8 +7,8 @@ import { app as electronApp, BrowserWindow, dialog, ipcMain, session } from 'ele
 import { join } from 'node:path'
 import { createApp, type App } from '../../app/app'
 import { resolveDataDir } from '../../app/config'
-import { packageRoot } from '../../app/entries'
-import { acquireConsole, type ConsoleLock } from '../../fleet/console-lock'
+import { packageRoot } from '../../core/entries'
+import { acquireConsole, type ConsoleLock } from '../console-lock'
 import { makeSenderCheck, serveIpc } from './ipc'
 import { ELECTRON_CSP, isNavigationAllowed, windowOptions } from './window'
 

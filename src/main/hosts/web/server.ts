@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ClientMessage, type HostMessage } from '../../../shared/api/envelope'
 import type { App } from '../../app/app'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { serveStatic } from './static'
 
 export interface WebHostOptions {

@@ -1,7 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import { fsErrorToApp } from '../../app/errors'
+import { fsErrorToApp } from '../../core/errors'
 import { badData } from './errors'
 
 /**

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
-import { AppError } from '../../app/errors'
-import { parseNumber, readLines, splitFields } from './csv'
+import { AppError } from '../../core/errors'
+import { parseNumber, readLines, splitFields, type CsvTable } from './csv'
 import { labelsToClasses } from './csv-labels'
 import { type Decoded, DEFAULT_SEED, DEFAULT_TEST_FRACTION, type SplitOptions } from './decoded'
 import { badData } from './errors'
@@ -12,17 +12,6 @@ export interface CsvOptions extends SplitOptions {
   /** Whether line 1 is a header; auto: it is when it holds a non-numeric feature, or a non-numeric label above numeric ones. */
   header?: 'auto' | 'yes' | 'no'
   delimiter?: string
-}
-
-/** One parsed file: float32 features row after row, the raw label texts and the line each row came from. */
-export interface CsvTable {
-  path: string
-  header: string[] | null
-  columns: number
-  features: number
-  x: Float32Array
-  labels: string[]
-  lines: number[]
 }
 
 /**

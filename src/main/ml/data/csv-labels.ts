@@ -1,5 +1,4 @@
-import { isInteger } from './csv'
-import type { CsvTable } from './csv-import'
+import { isInteger, type CsvTable } from './csv'
 import { integerClassNames } from './decoded'
 import { badData } from './errors'
 

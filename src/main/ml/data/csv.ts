@@ -1,6 +1,17 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { fsErrorToApp } from '../../app/errors'
+import { fsErrorToApp } from '../../core/errors'
+
+/** One parsed file: float32 features row after row, the raw label texts and the line each row came from. */
+export interface CsvTable {
+  path: string
+  header: string[] | null
+  columns: number
+  features: number
+  x: Float32Array
+  labels: string[]
+  lines: number[]
+}
 
 /**
  * Splits one CSV line into trimmed fields. Double-quoted fields may hold the delimiter and doubled quotes

@@ -1,4 +1,4 @@
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 
 /** Where in a file a problem sits, for people: "byte 16", "line 42", "file cat/7.png". */
 export interface BadDataDetails {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { type Decoded, DEFAULT_SEED, DEFAULT_TEST_FRACTION, integerClassNames, type SplitOptions } from './decoded'
 import { badData } from './errors'
 import { IDX_TYPES, type IdxArray, readIdx } from './idx'

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { AppError, fsErrorToApp } from '../../app/errors'
+import { AppError, fsErrorToApp } from '../../core/errors'
 import { type Decoded, DEFAULT_SEED, DEFAULT_TEST_FRACTION, type SplitOptions } from './decoded'
 import { badData } from './errors'
 import { decodeImage } from './image-decode'

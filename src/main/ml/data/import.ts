@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DatasetExportResult, DatasetImportOptions, DatasetImportResult } from '../../../shared/api/datasets'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import type { FileRegistry } from '../../store/registry'
 import { readCsvDataset } from './csv-import'
 import type { Decoded } from './decoded'

@@ -6,7 +6,7 @@ import { decodeArtifact, encodeArtifact } from '../../../shared/int8/format'
 import { randomSpecModel } from '../../../shared/model/random'
 import type { ModelSpec } from '../../../shared/model/spec'
 import { createApp, type App } from '../../app/app'
-import { sha256 } from '../../store/atomic'
+import { sha256Hex as sha256 } from '../../core/hash'
 import { synthDataset, tempDir } from '../../store/testing/fixtures'
 import { randomInt8Model } from '../../../shared/int8/testing'
 

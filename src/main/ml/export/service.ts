@@ -11,8 +11,9 @@ import { ARTIFACT_FORMAT_VERSION, decodeArtifact } from '../../../shared/int8/fo
 import { isWeighted } from '../../../shared/int8/model'
 import { checkInt8Model } from '../../../shared/int8/validate'
 import type { ArtifactRecord } from '../../../shared/model/records'
-import { AppError } from '../../app/errors'
-import { sha256, writeFileAtomic } from '../../store/atomic'
+import { AppError } from '../../core/errors'
+import { writeFileAtomic } from '../../core/atomic'
+import { sha256Hex } from '../../core/hash'
 import type { DatasetSplit, Registry } from '../../store/types'
 import { quantizeInWorker } from '../quantize/run'
 import { exportOnnx } from './onnx'
@@ -99,7 +100,7 @@ export class ExportService {
       if (p.format === 'onnx-int8') bytes = exportInt8Onnx(decodeArtifact(bytes), { name: record.name })
     }
     await writeFileAtomic(out, bytes)
-    return { format: p.format, out, bytes: bytes.length, sha256: sha256(bytes), modelId: record.id, ...(artifact ? { artifact } : {}) }
+    return { format: p.format, out, bytes: bytes.length, sha256: sha256Hex(bytes), modelId: record.id, ...(artifact ? { artifact } : {}) }
   }
 
   getArtifact(ref: string): Promise<ArtifactRecord> {
@@ -137,7 +138,7 @@ export function describeArtifact(bytes: Uint8Array): ArtifactInfo {
   const layers = m.layers.map((l, i) => ({ type: l.type, outputShape: shapes[i + 1], weights: isWeighted(l) ? l.weights.length : 0 }))
   return {
     bytes: bytes.length,
-    sha256: sha256(bytes),
+    sha256: sha256Hex(bytes),
     formatVersion: ARTIFACT_FORMAT_VERSION,
     inputShape: m.inputShape,
     classes: m.classes,

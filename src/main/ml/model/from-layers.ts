@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { weightName, type Activation, type LayerSpec, type NamedTensor, type Padding, type SpecModel } from '../../../shared/model/spec'
 
 type Cfg = Record<string, unknown>

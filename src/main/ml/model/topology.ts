@@ -1,4 +1,4 @@
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 
 /** Keras/tfjs layer classes the importer understands (what each becomes is in import.ts). */
 export const SUPPORTED_LAYERS = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { agreement, argmaxRows, classificationReport } from './evaluate'
+import { argmaxRows } from '../../../shared/argmax'
+import { agreement, classificationReport } from './evaluate'
 
 describe('classification figures', () => {
   it('argmax takes the first of equal maxima', () => {

@@ -2,6 +2,7 @@
  * Classification figures over predicted labels, and the evaluation of an int8 model against its labels
  * and against the float model it was quantised from.
  */
+import { argmaxRows } from '../../../shared/argmax'
 import { dequantizeLogits, quantizeInput, runInt8Batch } from '../../../shared/int8/interpreter'
 import type { Int8Model } from '../../../shared/int8/model'
 import { forwardFloat } from '../../../shared/model/forward'
@@ -14,18 +15,6 @@ export interface ClassificationReport {
   perClass: Array<{ n: number; correct: number; accuracy: number }>
   /** confusion[true][predicted] counts. */
   confusion: number[][]
-}
-
-/** Per row of `classes` logits, the index of the largest; ties go to the first (as a board does). */
-export function argmaxRows(logits: ArrayLike<number>, classes: number): Int32Array {
-  const n = Math.floor(logits.length / classes)
-  const out = new Int32Array(n)
-  for (let i = 0, base = 0; i < n; i++, base += classes) {
-    let best = 0
-    for (let c = 1; c < classes; c++) if (logits[base + c] > logits[base + best]) best = c
-    out[i] = best
-  }
-  return out
 }
 
 export function classificationReport(pred: Int32Array, labels: Int32Array, classes: number): ClassificationReport {

@@ -4,7 +4,7 @@
  * shuffle, for tests and benchmarks.
  */
 import { createRequire } from 'node:module'
-import { seededRandom } from '../../../shared/int8/testing'
+import { mulberry32 } from '../../../shared/random'
 
 interface Digit {
   set(start: number, end: number): Array<{ input: number[]; output: number[] }>
@@ -22,7 +22,7 @@ export function mnistDigits(perClassTrain = 800, perClassTest = 200, seed = 1): 
   const pick = (from: number, count: number, s: number): Digits => {
     const rows: Array<{ x: number[]; y: number }> = []
     for (let d = 0; d < 10; d++) for (const r of digits[d].set(from, from + count - 1)) rows.push({ x: r.input, y: d })
-    const rnd = seededRandom(s)
+    const rnd = mulberry32(s)
     for (let i = rows.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1))
       ;[rows[i], rows[j]] = [rows[j], rows[i]]

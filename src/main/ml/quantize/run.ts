@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
-import { workerEntry } from '../../app/entries'
-import { AppError } from '../../app/errors'
+import { workerEntry } from '../../core/entries'
+import { AppError } from '../../core/errors'
 import type { QuantizeRequest, QuantizeResponse } from './worker-protocol'
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelSpec } from '../../../shared/model/spec'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { candidates } from './candidates'
 import { chooseStudent } from './factory'
 import { footprint } from './footprint'

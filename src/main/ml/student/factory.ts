@@ -1,4 +1,4 @@
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import type { ModelSpec } from '../../../shared/model/spec'
 import { candidates, type StudentFamily } from './candidates'
 import { footprint, kb, type Footprint } from './footprint'

@@ -1,7 +1,7 @@
 import { backend, getBackend, tensor, tensor1d, tensor2d, type DataId, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core'
 import type { ModelSpec } from '../../../shared/model/spec'
 import type { ParamLayout } from '../model/layout'
-export { argmaxRow, countCorrect } from './argmax'
+export { countCorrect } from './correct'
 
 /**
  * A tensor holding a copy of `data`. The WASM backend copies into its heap on upload; the CPU backend

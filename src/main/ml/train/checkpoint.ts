@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelSpec } from '../../../shared/model/spec'
-import { writeFileAtomic } from '../../store/atomic'
+import { writeFileAtomic } from '../../core/atomic'
 import type { TrainState } from './run'
 
 /**

@@ -1,5 +1,5 @@
 import { Rng } from '../../../shared/random'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import type { SharedData } from './task'
 
 /** The decoded samples of one split (the registry's DatasetSplit). */

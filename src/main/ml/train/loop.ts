@@ -15,15 +15,7 @@ const EVAL_BATCH = 256
 
 /** The order of the training rows in epoch `e`: the same in every worker and every resumed run. */
 export function epochOrder(train: Int32Array, seed: number, e: number): Int32Array {
-  const order = Int32Array.from(train)
-  const rng = new Rng(seed).fork(`epoch ${e}`)
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1)
-    const t = order[i]
-    order[i] = order[j]
-    order[j] = t
-  }
-  return order
+  return new Rng(seed).fork(`epoch ${e}`).shuffle(Int32Array.from(train))
 }
 
 /**

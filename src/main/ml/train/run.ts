@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../../../shared/model/spec'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { paramLayout } from '../model/layout'
 import type { MlPool } from '../worker/pool'
 import { CTRL, newCtrl, release } from './sync'

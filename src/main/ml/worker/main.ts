@@ -4,7 +4,7 @@
  * talks through shared memory and posted events; the main thread never waits on it.
  */
 import { parentPort } from 'node:worker_threads'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { initBackend } from '../backend'
 import { importLayersModel } from '../model/import'
 import { predictRows } from '../model/predict'

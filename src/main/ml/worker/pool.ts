@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads'
 import type { BackendName } from '../../../shared/api/system'
 import type { ErrorCode } from '../../../shared/api/errors'
-import { AppError } from '../../app/errors'
+import { AppError } from '../../core/errors'
 import { defaultWorkerCount } from '../backend'
-import { workerEntry } from '../../app/entries'
+import { workerEntry } from '../../core/entries'
 import type { TrainEvent } from '../train/task'
 import type { Reply, Request, Results, WireError } from './protocol'
 

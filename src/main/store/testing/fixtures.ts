@@ -54,7 +54,7 @@ export async function failure(p: Promise<unknown>): Promise<string> {
   try {
     await p
   } catch (e) {
-    const { AppError } = await import('../../app/errors')
+    const { AppError } = await import('../../core/errors')
     return e instanceof AppError ? `${e.code}: ${e.message}` : `not an AppError: ${String(e)}`
   }
   return 'resolved'

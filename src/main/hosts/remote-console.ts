@@ -2,7 +2,7 @@ import WebSocket from 'ws'
 import type { EventName, Events, MethodName, ParamsIn, ResultOf } from '../../shared/api/contract'
 import type { HostMessage } from '../../shared/api/envelope'
 import type { ApiError, Result } from '../../shared/api/errors'
-import { AppError } from '../app/errors'
+import { AppError } from '../core/errors'
 import type { ConsoleInfo } from './console-lock'
 
 type Listener = <E extends EventName>(name: E, payload: Events[E]) => void

@@ -1,5 +1,5 @@
-import type { Handlers } from '../app/router'
-import type { Services } from '../app/services'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
 
 /** The ml methods of the contract, answered by the MlService. */
 export function mlHandlers(s: Services): Pick<Handlers, 'teacher.train' | 'teacher.import' | 'distill.plan' | 'distill.start' | 'models.evaluate'> {

@@ -1,5 +1,5 @@
-import type { Handlers } from '../app/router'
-import type { Services } from '../app/services'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
 
 /** The boards.* methods of the contract, answered by the BoardService. */
 export function boardsHandlers(s: Services): Pick<Handlers, 'boards.ports' | 'boards.list' | 'boards.open' | 'boards.get' | 'boards.close' | 'boards.flash' | 'boards.infer' | 'boards.evalPrivate' | 'boards.pair' | 'boards.stats'> {

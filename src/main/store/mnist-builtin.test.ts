@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRequire } from 'node:module'
-import { openRegistry } from '../../store/registry'
-import { tempDir } from '../../store/testing/fixtures'
+import { openRegistry } from './registry'
+import { tempDir } from './testing/fixtures'
 import { apportion } from './mnist-builtin'
 
 const cleanups: Array<() => void> = []

@@ -1,11 +1,11 @@
 import type { ModelSpec, ModelWeights, SpecModel } from '../../shared/model/spec'
-import { hyperFrom } from '../ml/defaults'
-import { fit } from '../ml/fit'
-import { paramLayout } from '../ml/model/layout'
-import { predictLogits } from '../ml/predict'
-import { predictLabels } from '../ml/evaluate'
-import type { Samples } from '../ml/train/data'
-import type { MlPool } from '../ml/worker/pool'
+import { hyperFrom } from './defaults'
+import { fit } from './fit'
+import { paramLayout } from './model/layout'
+import { predictLogits } from './predict'
+import { predictLabels } from './evaluate'
+import type { Samples } from './train/data'
+import type { MlPool } from './worker/pool'
 
 /**
  * The training and inference the DiReDi loop needs, on the ml engine's worker pool (each call holds

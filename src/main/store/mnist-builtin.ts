@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { AppError } from '../../app/errors'
-import type { DatasetInput } from '../../store/types'
+import { AppError } from '../core/errors'
+import type { DatasetInput } from './types'
 
 const SIDE = 28
 const PIXELS = SIDE * SIDE

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import { writeJsonAtomic } from '../store/atomic'
+import { writeJsonAtomic } from '../core/atomic'
 
 /** One running `diredi emulate`: its process and the ports of its boards (`<dataDir>/emulators/<pid>.json`). */
 export interface Announcement {

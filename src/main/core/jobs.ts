@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { JobInfo, JobLogLine, JobSample } from '../../shared/api/jobs'
-import { AppError, toApiError } from '../app/errors'
-import type { EventBus } from '../app/events'
-import { readJsonLines, readJsonRecords, writeJsonAtomic } from '../store/atomic'
+import { AppError, toApiError } from './errors'
+import type { EventBus } from './events'
+import { readJsonLines, readJsonRecords, writeJsonAtomic } from './atomic'
 
 /** What a running job is given: its identity, a cancel signal, and ways to report. */
 export interface JobContext {

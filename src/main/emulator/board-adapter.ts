@@ -1,9 +1,9 @@
 import { decodeArtifact, dequantizeModel } from '../../shared/int8'
-import type { Adapter, AdaptRequest, AdaptResult } from '../emulator/adapter'
+import type { Adapter, AdaptRequest, AdaptResult } from './adapter'
 import type { MlPool } from '../ml/worker/pool'
-import { argmax } from '../emulator/board-infer'
-import { sampleOf } from '../emulator/data'
-import { accuracy, adaptedNames, diff, logits, train } from './engine'
+import { argmax } from '../../shared/argmax'
+import { sampleOf } from './data'
+import { accuracy, adaptedNames, diff, logits, train } from '../ml/engine'
 
 /**
  * Reverse distillation on a board (docs/method.md §3): the board starts from the float weights its int8

@@ -1,11 +1,11 @@
-import { fleetHandlers } from '../fleet/handlers'
-import { artifactHandlers } from '../ml/export/handlers'
-import { boardsHandlers } from '../boards/handlers'
-import { mlHandlers } from '../ml/handlers'
-import { direDiHandlers } from '../diredi/handlers'
-import { registryHandlers } from '../store/handlers'
-import type { Handlers } from './router'
-import type { Services } from './services'
+import { fleetHandlers } from './fleet'
+import { artifactHandlers } from './artifacts'
+import { boardsHandlers } from './boards'
+import { mlHandlers } from './ml'
+import { direDiHandlers } from './diredi'
+import { registryHandlers } from './registry'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
 
 /**
  * Binds every method of the contract to the service that answers it. The `Handlers` type makes a

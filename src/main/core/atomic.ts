@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { fsErrorToApp } from '../app/errors'
+import { fsErrorToApp } from './errors'
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a torn
@@ -48,10 +48,6 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 export async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await fs.readFile(path, 'utf8')) as T
-}
-
-export function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex')
 }
 
 /** Removes temporary files a killed writer left behind in a folder (names written by writeFileAtomic). */

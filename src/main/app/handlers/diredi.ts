@@ -1,5 +1,5 @@
-import type { Handlers } from '../app/router'
-import type { Services } from '../app/services'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
 
 type DirediMethod = Extract<keyof Handlers, `diredi.${string}`>
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sha256, sweepTemporaries, writeFileAtomic, writeJsonAtomic } from './atomic'
+import { sweepTemporaries, writeFileAtomic, writeJsonAtomic } from './atomic'
+import { sha256Hex as sha256 } from './hash'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'diredi-atomic-'))
 

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
-import { AppError } from '../app/errors'
-import { flashArtifact, type GoldenSet } from '../boards/flash'
-import { BoardSession } from '../boards/session'
-import type { FaultSpec } from './faults'
-import { InProcessBoards, type InProcessBoard } from './inprocess'
-import { int8Runtime } from './int8-runtime'
+import { sha256Hex } from '../../src/main/core/hash'
+import { AppError } from '../../src/main/core/errors'
+import { flashArtifact, type GoldenSet } from '../../src/main/boards/flash'
+import { BoardSession } from '../../src/main/boards/session'
+import type { FaultSpec } from '../../src/main/emulator/faults'
+import { InProcessBoards, type InProcessBoard } from '../../src/main/emulator/inprocess'
+import { int8Runtime } from '../../src/main/emulator/int8-runtime'
 
 export interface CampaignOptions {
   boards: number
@@ -41,7 +41,6 @@ export interface CampaignReport {
   seconds: number
 }
 
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 /**
  * Flashes in-process virtual boards again and again under injected faults and checks, after every flash,
@@ -51,7 +50,7 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   const t0 = Date.now()
   const fleet = new InProcessBoards(int8Runtime)
-  const hashes = o.artifacts.map((a) => sha(a.bytes))
+  const hashes = o.artifacts.map((a) => sha256Hex(a.bytes))
   const r: CampaignReport = {
     flashes: 0, succeeded: 0, failed: 0, failures: {}, runningNew: 0, runningPrevious: 0, corrupt: 0, unverified: 0, leftOnTrial: 0, bootedVerified: 0,
     attempts: 0, resumes: 0,
@@ -70,7 +69,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       return
     }
     const slot = vb.flash.slots[vb.running]
-    const h = sha(slot.bytes.subarray(0, slot.size))
+    const h = sha256Hex(slot.bytes.subarray(0, slot.size))
     if (h !== Buffer.from(slot.hash).toString('hex')) r.corrupt++
     if (vb.trial) {
       r.leftOnTrial++
@@ -130,7 +129,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
           check(b, want, current, ok)
           if (ok) current = want
           else if (b.board.running && !b.board.trial) {
-            const h = sha(b.board.flash.slots[b.board.running].bytes.subarray(0, b.board.flash.slots[b.board.running].size))
+            const h = sha256Hex(b.board.flash.slots[b.board.running].bytes.subarray(0, b.board.flash.slots[b.board.running].size))
             const idx = hashes.indexOf(h)
             current = idx >= 0 ? idx : current
           }
@@ -143,7 +142,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     for (const b of fleet.boards) {
       b.board.reboot('end of campaign')
       const a = b.board.flash.active
-      if (b.board.running && a && b.board.running === a && hashes.includes(sha(b.board.flash.slots[a].bytes.subarray(0, b.board.flash.slots[a].size)))) r.bootedVerified++
+      if (b.board.running && a && b.board.running === a && hashes.includes(sha256Hex(b.board.flash.slots[a].bytes.subarray(0, b.board.flash.slots[a].size)))) r.bootedVerified++
     }
   } finally {
     for (const s of sessions) {

@@ -1,6 +1,6 @@
-import type { Handlers } from '../app/router'
-import type { Services } from '../app/services'
-import { exportDataset, importDataset } from '../ml/data/import'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
+import { exportDataset, importDataset } from '../../ml/data/import'
 
 type RegistryMethods = 'datasets.list' | 'datasets.get' | 'datasets.import' | 'datasets.export' | 'datasets.verify' | 'datasets.remove' | 'models.list' | 'models.get' | 'artifacts.list'
 

@@ -1,5 +1,5 @@
-import type { Handlers } from '../../app/router'
-import type { Services } from '../../app/services'
+import type { Handlers } from '../router'
+import type { Services } from '../services'
 
 /** The artifact and export methods of the contract (src/shared/api/artifacts.ts). */
 export function artifactHandlers(s: Services): Pick<Handlers, 'artifacts.build' | 'artifacts.get' | 'artifacts.inspect' | 'models.export'> {
