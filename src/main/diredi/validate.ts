@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { decodeKnowledge, type SignedKnowledge } from '../../shared/wire/knowledge'
+import { sha256Hex } from '../core/hash'
 
 /** Why knowledge was refused (docs/method.md §4). */
 export type RejectCode = 'DIGEST_MISMATCH' | 'MALFORMED' | 'UNKNOWN_BOARD' | 'BAD_SIGNATURE' | 'UNKNOWN_BASE' | 'BAD_SHAPE' | 'NON_FINITE' | 'NORM_TOO_LARGE' | 'REPLAY' | 'NO_SAMPLES'
@@ -38,7 +39,7 @@ const no = (code: RejectCode, reason: string): Verdict => ({ ok: false, code, re
  */
 export function validateKnowledge(blob: Uint8Array, ctx: InboxContext, expect?: Expectation): Verdict {
   if (expect?.digest !== undefined) {
-    const got = createHash('sha256').update(blob).digest('hex')
+    const got = sha256Hex(blob)
     if (got !== expect.digest.toLowerCase()) return no('DIGEST_MISMATCH', `the ${blob.length} bytes read back hash to ${got.slice(0, 12)}, the board announced ${expect.digest.slice(0, 12)} (corrupted on the board or on the way); ask the board again`)
   }
   let k: SignedKnowledge
